@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using VulnTriage.Core.Advisories;
+using VulnTriage.Core.Diagnostics;
+using VulnTriage.Core.Matching;
+
+namespace VulnTriage.Core.Reporting;
+
+/// <summary>How findings are grouped in the "needs action" part of a report.</summary>
+public enum GroupBy
+{
+    /// <summary>By Mackerel service.</summary>
+    Service,
+
+    /// <summary>By Mackerel service:role.</summary>
+    Role,
+
+    /// <summary>No grouping.</summary>
+    None,
+}
+
+/// <summary>Facts about the inventory that was read.</summary>
+/// <param name="Source">File path, <c>-</c>, or <c>mackerel</c>.</param>
+/// <param name="HostsRead">Hosts read from the inventory.</param>
+/// <param name="HostsEvaluated">Hosts evaluated (read minus excluded).</param>
+/// <param name="RetiredExcluded">Retired hosts left out.</param>
+/// <param name="DistinctProcessors">Distinct processors identified.</param>
+/// <param name="FactsFiles">Facts files matched to hosts.</param>
+public sealed record InventorySummary(string Source, int HostsRead, int HostsEvaluated, int RetiredExcluded, int DistinctProcessors, int FactsFiles);
+
+/// <summary>Everything a report writer needs. Findings are already sorted by <see cref="FindingOrder"/>.</summary>
+/// <param name="Advisories">Advisories evaluated, in the order asked.</param>
+/// <param name="Findings">One finding per (advisory, host), sorted.</param>
+/// <param name="Diagnostics">Problems met while reading inputs.</param>
+/// <param name="Inventory">Inventory facts.</param>
+/// <param name="GeneratedAt">When the report was made (injected clock).</param>
+/// <param name="ToolVersion">VulnTriage version.</param>
+public sealed record TriageReport(
+    ImmutableArray<Advisory> Advisories,
+    ImmutableArray<Finding> Findings,
+    ImmutableArray<Diagnostic> Diagnostics,
+    InventorySummary Inventory,
+    DateTimeOffset GeneratedAt,
+    string ToolVersion);
+
+/// <summary>Options that shape a written report.</summary>
+/// <param name="Lang"><c>en</c> or <c>ja</c>.</param>
+/// <param name="GroupBy">Grouping of hosts needing action.</param>
+public sealed record ReportOptions(string Lang, GroupBy GroupBy);
