@@ -1,0 +1,106 @@
+using VulnTriage.Advisories.Yaml;
+using VulnTriage.Core.Diagnostics;
+
+namespace VulnTriage.Advisories.Tests;
+
+public sealed class AdvisoryYamlLoaderTests
+{
+    private static string Shipped => AdvisoryCatalog.ReadEmbedded("advisories/intel/INTEL-SA-00086.yaml");
+
+    private static InputException LoadFails(string text) =>
+        Assert.Throws<InputException>(() => AdvisoryYamlLoader.Load(text, "test.yaml"));
+
+    [Fact]
+    public void Should_Report_Unknown_Key_With_Line_When_A_Key_Is_Misspelt()
+    {
+        // Given
+        var text = Shipped.Replace("severity: high", "severity: high\nseverty: high", StringComparison.Ordinal);
+        var line = text.Split('\n').Select((l, i) => (l, i)).First(x => x.l.StartsWith("severty", StringComparison.Ordinal)).i + 1;
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal(DiagnosticCodes.AdvisoryUnknownKey, d.Code);
+        Assert.Equal("test.yaml", d.Location.Source);
+        Assert.Equal(line, d.Location.Line);
+    }
+
+    [Fact]
+    public void Should_Report_Every_Problem_When_A_File_Has_Several()
+    {
+        // Given
+        var text = Shipped
+            .Replace("severity: high", "severity: extreme", StringComparison.Ordinal)
+            .Replace("verdict: fixed", "verdict: mostly_fine", StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        Assert.True(e.Diagnostics.Count >= 2);
+        Assert.All(e.Diagnostics, d => Assert.Equal(DiagnosticCodes.AdvisoryBadValue, d.Code));
+        Assert.All(e.Diagnostics, d => Assert.True(d.Location.Line > 0));
+    }
+
+    [Theory]
+    [InlineData("id: INTEL-SA-00086\n", DiagnosticCodes.AdvisoryMissingKey)]
+    [InlineData("id: [unclosed\n", DiagnosticCodes.AdvisoryInvalidYaml)]
+    [InlineData("- a\n- b\n", DiagnosticCodes.AdvisoryBadValue)]
+    [InlineData("id: !!python/object:os.system x\n", DiagnosticCodes.AdvisoryBadValue)]
+    public void Should_Fail_With_Code_When_The_File_Is_Bad(string text, string code)
+    {
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        Assert.Contains(e.Diagnostics, d => d.Code == code);
+    }
+
+    [Theory]
+    [InlineData("match: { major: 11, minor: [0, 5, 6, 7, 10, 20] }", "match: { major: 11, minor: [0, five] }")]
+    [InlineData("match: { major: 8, below: \"8.1.72.3002\" }", "match: { major: 8, below: \"8.1.72\" }")]
+    [InlineData("product_line: [core]", "product_line: [cores]")]
+    [InlineData("model_number: [\"^W-21[0-9]{2}\"]", "model_number: [\"^W-21[0-9\"]")]
+    [InlineData("cves: [CVE-2017-5707, CVE-2017-5710]", "cves: [CVE-2017-5707, CVE-2099-0001]")]
+    [InlineData("expect: fixed\n    stage: firmware", "expect: patched\n    stage: firmware")]
+    public void Should_Reject_A_Bad_Value_When_A_Rule_Is_Malformed(string good, string bad)
+    {
+        // Given
+        Assert.Contains(good, Shipped, StringComparison.Ordinal);
+        var text = Shipped.Replace(good, bad, StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        Assert.Contains(e.Diagnostics, d => d.Code == DiagnosticCodes.AdvisoryBadValue && d.Location.Line > 0);
+    }
+
+    [Fact]
+    public void Should_Require_A_Must_Not_Match_Example_When_Loading()
+    {
+        // Given: every not_affected example turned into needs_confirmation
+        var text = Shipped.Replace("expect: not_affected", "expect: needs_confirmation", StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        Assert.Contains(e.Diagnostics, d => d.Code == DiagnosticCodes.AdvisoryMissingKey);
+    }
+
+    [Fact]
+    public void Should_Load_The_Shipped_Advisory_When_Valid()
+    {
+        // When
+        var advisory = AdvisoryYamlLoader.Load(Shipped, "INTEL-SA-00086.yaml");
+
+        // Then
+        Assert.Equal("INTEL-SA-00086", advisory.Id);
+        Assert.Equal(8, advisory.Cves.Length);
+        Assert.Contains(advisory.CpuRules, r => r.Id == "xeon-scalable-1st-gen");
+        Assert.Contains(advisory.FirmwareRules, r => r.Id == "sps4-milestone-below-4");
+    }
+}
