@@ -26,13 +26,20 @@ public static class AdvisoryEvaluator
     /// <summary>Evaluates <paramref name="advisory"/> for <paramref name="host"/>.</summary>
     public static Finding Evaluate(Advisory advisory, Host host, HostFacts facts, IdentificationCache cache)
     {
+        ArgumentNullException.ThrowIfNull(cache);
+        return Evaluate(advisory, host, facts, cache.Identify);
+    }
+
+    /// <summary>Evaluates <paramref name="advisory"/> for <paramref name="host"/> with a given identification function.</summary>
+    public static Finding Evaluate(Advisory advisory, Host host, HostFacts facts, Func<ProcessorFact, ProcessorIdentity> identify)
+    {
         ArgumentNullException.ThrowIfNull(advisory);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(facts);
-        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(identify);
 
         var environment = EnvironmentOf(host);
-        var identities = host.Processors.Select(cache.Identify).ToImmutableArray();
+        var identities = host.Processors.Select(identify).ToImmutableArray();
         var cpuFacts = CpuFacts(host, identities);
 
         if (host.Cloud is { Provider: not CloudProvider.None } cloud)
