@@ -1,0 +1,228 @@
+using System.Collections.Immutable;
+using VulnTriage.Core.Advisories;
+using VulnTriage.Core.Matching;
+
+namespace VulnTriage.Core.Reporting;
+
+/// <summary>How many findings (hosts) got each verdict. Immutable.</summary>
+/// <param name="Affected">Hosts with <see cref="Verdict.Affected"/>.</param>
+/// <param name="NeedsConfirmation">Hosts with <see cref="Verdict.NeedsConfirmation"/>.</param>
+/// <param name="Unknown">Hosts with <see cref="Verdict.Unknown"/>.</param>
+/// <param name="Fixed">Hosts with <see cref="Verdict.Fixed"/>.</param>
+/// <param name="ProviderManaged">Hosts with <see cref="Verdict.ProviderManaged"/>.</param>
+/// <param name="NotAffected">Hosts with <see cref="Verdict.NotAffected"/>.</param>
+public sealed record VerdictCounts(int Affected, int NeedsConfirmation, int Unknown, int Fixed, int ProviderManaged, int NotAffected)
+{
+    /// <summary>No hosts.</summary>
+    public static VerdictCounts Zero { get; } = new(0, 0, 0, 0, 0, 0);
+
+    /// <summary>All hosts counted.</summary>
+    public int Total => Affected + NeedsConfirmation + Unknown + Fixed + ProviderManaged + NotAffected;
+
+    /// <summary>Hosts that need someone to act: affected, needs confirmation, or unknown.</summary>
+    public int NeedingAction => Affected + NeedsConfirmation + Unknown;
+
+    /// <summary>The count for one verdict.</summary>
+    public int Get(Verdict verdict) => verdict switch
+    {
+        Verdict.Affected => Affected,
+        Verdict.NeedsConfirmation => NeedsConfirmation,
+        Verdict.Unknown => Unknown,
+        Verdict.Fixed => Fixed,
+        Verdict.ProviderManaged => ProviderManaged,
+        Verdict.NotAffected => NotAffected,
+        _ => throw new System.Diagnostics.UnreachableException(),
+    };
+
+    /// <summary>These counts with one more host of <paramref name="verdict"/>.</summary>
+    public VerdictCounts Add(Verdict verdict) => verdict switch
+    {
+        Verdict.Affected => this with { Affected = Affected + 1 },
+        Verdict.NeedsConfirmation => this with { NeedsConfirmation = NeedsConfirmation + 1 },
+        Verdict.Unknown => this with { Unknown = Unknown + 1 },
+        Verdict.Fixed => this with { Fixed = Fixed + 1 },
+        Verdict.ProviderManaged => this with { ProviderManaged = ProviderManaged + 1 },
+        Verdict.NotAffected => this with { NotAffected = NotAffected + 1 },
+        _ => throw new System.Diagnostics.UnreachableException(),
+    };
+
+    /// <summary>Counts from an array indexed by <see cref="Verdict"/> value.</summary>
+    internal static VerdictCounts FromArray(int[] counts) =>
+        new(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+}
+
+/// <summary>The verdicts of the hosts in one environment, with the sentence a team would write about them.</summary>
+/// <param name="Environment">The environment.</param>
+/// <param name="Counts">Hosts per verdict; <see cref="VerdictCounts.Total"/> is the number of hosts.</param>
+/// <param name="Line">One line in the report language, e.g. "AWS (12 hosts): managed by the provider — no action for us."</param>
+public sealed record EnvironmentSummary(HostEnvironment Environment, VerdictCounts Counts, string Line);
+
+/// <summary>A group of findings that need action (affected, needs confirmation, unknown).</summary>
+/// <param name="Key">The service name, the <c>service:role</c> name, or <c>null</c> for "no service" and for the ungrouped list.</param>
+/// <param name="Label">The heading to show, in the report language (e.g. "(no service)"); empty when ungrouped.</param>
+/// <param name="Findings">The findings, in report order.</param>
+public sealed record ActionGroup(string? Key, string Label, ImmutableArray<Finding> Findings);
+
+/// <summary>The conclusion for one advisory.</summary>
+/// <param name="Advisory">The advisory.</param>
+/// <param name="Findings">Its findings, in report order.</param>
+/// <param name="Counts">Hosts per verdict.</param>
+/// <param name="Environments">Per environment, in the order AWS, Google Cloud, Azure, on-premises; only those present.</param>
+/// <param name="Headline">The overall sentence in the report language.</param>
+/// <param name="ActionGroups">Hosts that need action, grouped as asked; empty when none do.</param>
+public sealed record AdvisorySummary(
+    Advisory Advisory,
+    ImmutableArray<Finding> Findings,
+    VerdictCounts Counts,
+    ImmutableArray<EnvironmentSummary> Environments,
+    string Headline,
+    ImmutableArray<ActionGroup> ActionGroups);
+
+/// <summary>
+/// The conclusion of a report: per advisory, and combined. The combined counts are per host, using each host's
+/// most urgent verdict across the advisories (a host affected by one advisory counts as affected).
+/// Pure: the same report and options always give the same summary.
+/// </summary>
+/// <param name="Lang">The report language the sentences are written in.</param>
+/// <param name="Advisories">Per advisory, in the report's advisory order.</param>
+/// <param name="Counts">Distinct hosts per most urgent verdict.</param>
+/// <param name="Environments">Per environment, combined over advisories.</param>
+/// <param name="Headline">The combined sentence in the report language.</param>
+public sealed record ReportSummary(
+    string Lang,
+    ImmutableArray<AdvisorySummary> Advisories,
+    VerdictCounts Counts,
+    ImmutableArray<EnvironmentSummary> Environments,
+    string Headline)
+{
+    /// <summary>The environments in report order: AWS, Google Cloud, Azure, on-premises.</summary>
+    public static ImmutableArray<HostEnvironment> EnvironmentOrder { get; } =
+        [HostEnvironment.Aws, HostEnvironment.Gcp, HostEnvironment.Azure, HostEnvironment.OnPremises];
+
+    /// <summary>Computes the summary. Findings keep the order they have in <paramref name="report"/>.</summary>
+    public static ReportSummary Create(TriageReport report, ReportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(options);
+        var lang = ReportSentences.NormalizeLang(options.Lang);
+
+        var byAdvisory = new Dictionary<string, List<Finding>>(StringComparer.Ordinal);
+        foreach (var advisory in report.Advisories)
+        {
+            byAdvisory.TryAdd(advisory.Id, []);
+        }
+
+        // Worst verdict per host across advisories (lower enum value = more urgent).
+        var worst = new Dictionary<string, (Verdict Verdict, HostEnvironment Environment)>(StringComparer.Ordinal);
+        foreach (var finding in report.Findings)
+        {
+            if (byAdvisory.TryGetValue(finding.AdvisoryId, out var list))
+            {
+                list.Add(finding);
+            }
+
+            if (!worst.TryGetValue(finding.Host.Id, out var seen) || finding.Verdict < seen.Verdict)
+            {
+                worst[finding.Host.Id] = (finding.Verdict, finding.Environment);
+            }
+        }
+
+        var advisories = ImmutableArray.CreateBuilder<AdvisorySummary>(report.Advisories.Length);
+        foreach (var advisory in report.Advisories)
+        {
+            var findings = byAdvisory[advisory.Id];
+            var (counts, environments) = Count(findings.Select(f => (f.Verdict, f.Environment)), lang);
+            advisories.Add(new AdvisorySummary(
+                advisory,
+                [.. findings],
+                counts,
+                environments,
+                ReportSentences.Headline(counts, lang),
+                Group(findings, options.GroupBy, lang)));
+        }
+
+        var (total, combined) = Count(worst.Values, lang);
+        return new ReportSummary(lang, advisories.MoveToImmutable(), total, combined, ReportSentences.Headline(total, lang));
+    }
+
+    private static (VerdictCounts Counts, ImmutableArray<EnvironmentSummary> Environments) Count(
+        IEnumerable<(Verdict Verdict, HostEnvironment Environment)> items, string lang)
+    {
+        var perEnvironment = new int[EnvironmentOrder.Length][];
+        for (var i = 0; i < perEnvironment.Length; i++)
+        {
+            perEnvironment[i] = new int[Verdicts.All.Length];
+        }
+
+        var all = new int[Verdicts.All.Length];
+        foreach (var (verdict, environment) in items)
+        {
+            all[(int)verdict]++;
+            perEnvironment[EnvironmentOrder.IndexOf(environment)][(int)verdict]++;
+        }
+
+        var environments = ImmutableArray.CreateBuilder<EnvironmentSummary>();
+        for (var i = 0; i < EnvironmentOrder.Length; i++)
+        {
+            var counts = VerdictCounts.FromArray(perEnvironment[i]);
+            if (counts.Total > 0)
+            {
+                environments.Add(new EnvironmentSummary(EnvironmentOrder[i], counts, ReportSentences.EnvironmentLine(EnvironmentOrder[i], counts, lang)));
+            }
+        }
+
+        return (VerdictCounts.FromArray(all), environments.ToImmutable());
+    }
+
+    private static ImmutableArray<ActionGroup> Group(List<Finding> findings, GroupBy groupBy, string lang)
+    {
+        var needing = findings.Where(f => f.Verdict.FailRank() < 3).ToList();
+        if (needing.Count == 0)
+        {
+            return [];
+        }
+
+        if (groupBy == GroupBy.None)
+        {
+            return [new ActionGroup(null, "", [.. needing])];
+        }
+
+        var groups = new SortedDictionary<string, List<Finding>>(StringComparer.Ordinal);
+        var unassigned = new List<Finding>();
+        foreach (var finding in needing)
+        {
+            if (finding.Host.Roles.IsDefaultOrEmpty)
+            {
+                unassigned.Add(finding);
+                continue;
+            }
+
+            var keys = groupBy == GroupBy.Role
+                ? finding.Host.Roles.Select(r => r.ToString()).Distinct(StringComparer.Ordinal)
+                : finding.Host.Services;
+            foreach (var key in keys)
+            {
+                if (!groups.TryGetValue(key, out var list))
+                {
+                    list = [];
+                    groups.Add(key, list);
+                }
+
+                list.Add(finding);
+            }
+        }
+
+        var result = ImmutableArray.CreateBuilder<ActionGroup>(groups.Count + 1);
+        foreach (var (key, list) in groups)
+        {
+            result.Add(new ActionGroup(key, key, [.. list]));
+        }
+
+        if (unassigned.Count > 0)
+        {
+            result.Add(new ActionGroup(null, ReportSentences.NoService(lang), [.. unassigned]));
+        }
+
+        return result.ToImmutable();
+    }
+}

@@ -1,0 +1,203 @@
+using System.Net;
+using System.Text;
+using VulnTriage.Core.Matching;
+using VulnTriage.Reports.Common;
+using VulnTriage.Reports.Markdown;
+
+namespace VulnTriage.Reports.Html;
+
+/// <summary>
+/// Writes the shared document as one self-contained HTML page: inline CSS, no scripts, no external resources, and a
+/// Content-Security-Policy that would block them anyway. Every piece of text goes through <see cref="Encode"/>.
+/// </summary>
+internal sealed class HtmlSink(TextWriter output) : IDocumentSink
+{
+    private const string Css = """
+        body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP",sans-serif;line-height:1.5;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1f2328}
+        h1{font-size:1.6rem;border-bottom:2px solid #d0d7de;padding-bottom:.3rem}
+        h2{font-size:1.3rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}
+        h3{font-size:1.1rem}h4,h5,h6{font-size:1rem}
+        table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
+        th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+        th{background:#f6f8fa}
+        .verdict{font-weight:600;white-space:nowrap;border-radius:.25rem;padding:0 .3rem}
+        .v-affected{background:#ffebe9;color:#a40e26}
+        .v-needs_confirmation{background:#fff8c5;color:#7d4e00}
+        .v-unknown{background:#fbefff;color:#6e40c9}
+        .v-fixed{background:#dafbe1;color:#116329}
+        .v-provider_managed{background:#ddf4ff;color:#0550ae}
+        .v-not_affected{background:#eaeef2;color:#24292f}
+        footer{margin-top:2rem;border-top:1px solid #d0d7de;color:#57606a;font-size:.85rem;padding-top:.5rem}
+        """;
+
+    private readonly TextWriter _output = output;
+    private int _listDepth = -1;
+
+    /// <summary>HTML-encodes untrusted text; control characters become spaces and bidi overrides U+FFFD first.</summary>
+    public static string Encode(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            sb.Append(MarkdownEscaper.IsLineBreakOrControl(c) ? ' ' : MarkdownEscaper.IsBidiControl(c) ? '\uFFFD' : c);
+        }
+
+        return WebUtility.HtmlEncode(sb.ToString());
+    }
+
+    public void BeginDocument(string title, string lang)
+    {
+        _output.Write("<!DOCTYPE html>\n<html lang=\"");
+        _output.Write(Encode(lang));
+        _output.Write("\">\n<head>\n<meta charset=\"utf-8\">\n");
+        _output.Write("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
+        _output.Write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+        _output.Write(Encode(title));
+        _output.Write("</title>\n<style>\n");
+        _output.Write(Css);
+        _output.Write("\n</style>\n</head>\n<body>\n<main>\n");
+    }
+
+    public void Heading(int level, string text)
+    {
+        var n = Math.Clamp(level, 1, 6);
+        _output.Write($"<h{n}>");
+        _output.Write(Encode(text));
+        _output.Write($"</h{n}>\n");
+    }
+
+    public void Paragraph(params IReadOnlyList<Inline> inlines)
+    {
+        _output.Write("<p>");
+        WriteInlines(inlines);
+        _output.Write("</p>\n");
+    }
+
+    public void BeginTable(params IReadOnlyList<string> headers)
+    {
+        _output.Write("<table>\n<thead><tr>");
+        foreach (var h in headers)
+        {
+            _output.Write("<th>");
+            _output.Write(Encode(h));
+            _output.Write("</th>");
+        }
+
+        _output.Write("</tr></thead>\n<tbody>\n");
+    }
+
+    public void Row(params IReadOnlyList<Inline> cells)
+    {
+        _output.Write("<tr>");
+        foreach (var cell in cells)
+        {
+            _output.Write("<td>");
+            WriteInline(cell);
+            _output.Write("</td>");
+        }
+
+        _output.Write("</tr>\n");
+    }
+
+    public void EndTable() => _output.Write("</tbody>\n</table>\n");
+
+    public void BeginList() => _listDepth = -1;
+
+    public void ListItem(int depth, params IReadOnlyList<Inline> inlines)
+    {
+        depth = Math.Clamp(depth, 0, _listDepth + 1);
+        while (_listDepth > depth)
+        {
+            _output.Write("</li>\n</ul>\n");
+            _listDepth--;
+        }
+
+        if (_listDepth == depth)
+        {
+            _output.Write("</li>\n");
+        }
+        else
+        {
+            _output.Write("<ul>\n");
+            _listDepth = depth;
+        }
+
+        _output.Write("<li>");
+        WriteInlines(inlines);
+    }
+
+    public void EndList()
+    {
+        while (_listDepth >= 0)
+        {
+            _output.Write("</li>\n</ul>\n");
+            _listDepth--;
+        }
+    }
+
+    public void Footer(string text)
+    {
+        _output.Write("</main>\n<footer>");
+        _output.Write(Encode(text));
+        _output.Write("</footer>\n");
+    }
+
+    public void EndDocument()
+    {
+        _output.Write("</body>\n</html>\n");
+        _output.Flush();
+    }
+
+    private void WriteInlines(IReadOnlyList<Inline> inlines)
+    {
+        foreach (var inline in inlines)
+        {
+            WriteInline(inline);
+        }
+    }
+
+    private void WriteInline(Inline inline)
+    {
+        if (inline.Verdict is { } verdict)
+        {
+            _output.Write("<span class=\"verdict v-");
+            _output.Write(verdict.ToWire());
+            _output.Write("\">");
+        }
+
+        switch (inline.Kind)
+        {
+            case InlineKind.Strong:
+                _output.Write("<strong>");
+                _output.Write(Encode(inline.Text));
+                _output.Write("</strong>");
+                break;
+            case InlineKind.Link when SafeUrl(inline.Url) is { } url:
+                _output.Write("<a href=\"");
+                _output.Write(Encode(url));
+                _output.Write("\" rel=\"noreferrer noopener\">");
+                _output.Write(Encode(inline.Text));
+                _output.Write("</a>");
+                break;
+            default:
+                _output.Write(Encode(inline.Text));
+                break;
+        }
+
+        if (inline.Verdict is not null)
+        {
+            _output.Write("</span>");
+        }
+    }
+
+    /// <summary>Only absolute http(s) links are emitted; anything else (javascript:, data:) is shown as text.</summary>
+    private static string? SafeUrl(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri.AbsoluteUri
+            : null;
+}

@@ -1,0 +1,315 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using VulnTriage.Core.Advisories;
+using VulnTriage.Core.Identification;
+using VulnTriage.Core.Inventory;
+using VulnTriage.Core.Matching;
+using VulnTriage.Core.Reporting;
+using VulnTriage.Reports.Common;
+
+namespace VulnTriage.Reports.Json;
+
+/// <summary>
+/// The machine-readable report (<c>schemaVersion</c> 1.0, documented in <c>docs/report-json.md</c>, schema in
+/// <c>docs/report.schema.json</c>). Keys and enum values are English snake_case; texts are in the report language.
+/// Written with <see cref="Utf8JsonWriter"/>, which escapes every string; output is streamed in chunks.
+/// </summary>
+public sealed class JsonReportWriter : IReportWriter
+{
+    /// <summary>The schema version this writer produces.</summary>
+    public const string SchemaVersion = "1.0";
+
+    private const int ChunkBytes = 64 * 1024;
+
+    // All Unicode ranges so Japanese stays readable; HTML-sensitive characters (<, >, &, ', +) are still escaped.
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+
+    /// <inheritdoc />
+    public string Format => "json";
+
+    /// <inheritdoc />
+    public void Write(TriageReport report, ReportOptions options, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+
+        var summary = ReportSummary.Create(report, options);
+        var lang = summary.Lang;
+        var buffer = new ArrayBufferWriter<byte>(ChunkBytes);
+        using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = Encoder });
+
+        w.WriteStartObject();
+        w.WriteString("schemaVersion", SchemaVersion);
+        w.WriteStartObject("tool");
+        w.WriteString("name", "VulnTriage");
+        w.WriteString("version", report.ToolVersion);
+        w.WriteEndObject();
+        w.WriteString("generatedAt", ReportFormatting.Timestamp(report.GeneratedAt));
+        w.WriteString("lang", lang);
+
+        w.WriteStartArray("advisories");
+        foreach (var a in report.Advisories)
+        {
+            WriteAdvisory(w, a, lang);
+        }
+
+        w.WriteEndArray();
+
+        var inv = report.Inventory;
+        w.WriteStartObject("inventory");
+        w.WriteString("source", inv.Source);
+        w.WriteNumber("hostsRead", inv.HostsRead);
+        w.WriteNumber("hostsEvaluated", inv.HostsEvaluated);
+        w.WriteNumber("retiredExcluded", inv.RetiredExcluded);
+        w.WriteNumber("distinctProcessors", inv.DistinctProcessors);
+        w.WriteNumber("factsFiles", inv.FactsFiles);
+        w.WriteEndObject();
+
+        w.WriteStartObject("summary");
+        WriteCounts(w, summary.Counts, summary.Environments, summary.Headline);
+        w.WriteStartArray("advisories");
+        foreach (var a in summary.Advisories)
+        {
+            w.WriteStartObject();
+            w.WriteString("advisory", a.Advisory.Id);
+            WriteCounts(w, a.Counts, a.Environments, a.Headline);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        w.WriteStartArray("diagnostics");
+        foreach (var d in report.Diagnostics.IsDefault ? [] : report.Diagnostics)
+        {
+            w.WriteStartObject();
+            w.WriteString("code", d.Code);
+            w.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
+            w.WriteStartObject("location");
+            w.WriteString("source", d.Location.Source);
+            WriteNumberOrNull(w, "line", d.Location.Line > 0 ? d.Location.Line : null);
+            WriteNumberOrNull(w, "column", d.Location.Column > 0 ? d.Location.Column : null);
+            WriteNumberOrNull(w, "byte", d.Location.BytePosition >= 0 ? d.Location.BytePosition : null);
+            w.WriteEndObject();
+            w.WriteString("message", d.Message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("findings");
+        foreach (var f in report.Findings)
+        {
+            WriteFinding(w, f, lang);
+            if (w.BytesPending + buffer.WrittenCount >= ChunkBytes)
+            {
+                Drain(w, buffer, output);
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        Drain(w, buffer, output);
+        output.Write('\n');
+        output.Flush();
+    }
+
+    // Flush writes only whole tokens, so a chunk never ends inside a UTF-8 sequence.
+    private static void Drain(Utf8JsonWriter w, ArrayBufferWriter<byte> buffer, TextWriter output)
+    {
+        w.Flush();
+        output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        buffer.ResetWrittenCount();
+    }
+
+    private static void WriteAdvisory(Utf8JsonWriter w, Advisory a, string lang)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", a.Id);
+        w.WriteString("title", a.Title.Get(lang));
+        w.WriteString("published", a.Published.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        w.WriteString("severity", a.Severity);
+        w.WriteStartArray("cves");
+        foreach (var cve in a.Cves.IsDefault ? [] : a.Cves)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", cve.Id);
+            if (cve.CvssScore is { } score)
+            {
+                w.WriteStartObject("cvss");
+                WriteStringOrNull(w, "version", cve.CvssVersion);
+                w.WriteNumber("score", score);
+                WriteStringOrNull(w, "vector", cve.CvssVector);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("cvss");
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteCounts(Utf8JsonWriter w, VerdictCounts counts, IEnumerable<EnvironmentSummary> environments, string headline)
+    {
+        w.WriteNumber("total", counts.Total);
+        WriteByVerdict(w, counts);
+        w.WriteStartArray("environments");
+        foreach (var e in environments)
+        {
+            w.WriteStartObject();
+            w.WriteString("environment", e.Environment.ToWire());
+            w.WriteNumber("hosts", e.Counts.Total);
+            WriteByVerdict(w, e.Counts);
+            w.WriteString("headline", e.Line);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteString("headline", headline);
+    }
+
+    private static void WriteByVerdict(Utf8JsonWriter w, VerdictCounts counts)
+    {
+        w.WriteStartObject("byVerdict");
+        foreach (var v in Verdicts.All)
+        {
+            w.WriteNumber(v.ToWire(), counts.Get(v));
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteFinding(Utf8JsonWriter w, Finding f, string lang)
+    {
+        w.WriteStartObject();
+        w.WriteString("advisory", f.AdvisoryId);
+
+        var h = f.Host;
+        w.WriteStartObject("host");
+        w.WriteString("id", h.Id);
+        w.WriteString("name", h.Name);
+        WriteStringOrNull(w, "displayName", h.DisplayName);
+        w.WriteString("status", StatusWire(h.Status));
+        w.WriteBoolean("retired", h.IsRetired);
+        w.WriteString("environment", f.Environment.ToWire());
+        w.WriteStartArray("services");
+        foreach (var s in h.Roles.IsDefault ? [] : h.Services)
+        {
+            w.WriteStringValue(s);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("roles");
+        foreach (var r in h.Roles.IsDefault ? [] : h.Roles)
+        {
+            w.WriteStartObject();
+            w.WriteString("service", r.Service);
+            w.WriteString("role", r.Role);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        w.WriteString("verdict", f.Verdict.ToWire());
+        w.WriteString("stage", f.Stage.ToWire());
+
+        w.WriteStartArray("processors");
+        foreach (var p in f.Processors.IsDefault ? [] : f.Processors)
+        {
+            w.WriteStartObject();
+            w.WriteString("brandString", p.NormalizedBrand);
+            w.WriteString("vendor", VendorWire(p.Vendor));
+            WriteStringOrNull(w, "productLine", p.ProductLine);
+            WriteStringOrNull(w, "modelNumber", p.ModelNumber);
+            WriteNumberOrNull(w, "generation", p.Generation);
+            WriteStringOrNull(w, "microarchitecture", p.Microarchitecture);
+            WriteStringOrNull(w, "codename", p.Codename);
+            w.WriteString("segment", p.Segment.ToString().ToLowerInvariant());
+            w.WriteBoolean("virtual", p.IsVirtual);
+            w.WriteString("confidence", p.Confidence.ToString().ToLowerInvariant());
+            WriteStringOrNull(w, "signature", p.Signature?.ToString());
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("evidence");
+        foreach (var e in f.Evidence.IsDefault ? [] : f.Evidence)
+        {
+            w.WriteStartObject();
+            w.WriteString("clause", e.Clause);
+            w.WriteString("reason", e.Reason.Get(lang));
+            w.WriteStartArray("facts");
+            foreach (var fact in e.Facts.IsDefault ? [] : e.Facts)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", fact.Name);
+                w.WriteString("value", fact.Value);
+                w.WriteString("source", fact.Source);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("cves");
+        foreach (var cve in f.Cves.IsDefault ? [] : f.Cves)
+        {
+            w.WriteStringValue(cve);
+        }
+
+        w.WriteEndArray();
+        w.WriteString("action", f.Action.Get(lang));
+        w.WriteEndObject();
+    }
+
+    /// <summary>Mackerel's status words: <c>working</c>, <c>standby</c>, <c>maintenance</c>, <c>poweroff</c>, or <c>unknown</c>.</summary>
+    internal static string StatusWire(HostStatus status) => status switch
+    {
+        HostStatus.Working => "working",
+        HostStatus.Standby => "standby",
+        HostStatus.Maintenance => "maintenance",
+        HostStatus.PowerOff => "poweroff",
+        _ => "unknown",
+    };
+
+    private static string VendorWire(CpuVendor vendor) => vendor.ToString().ToLowerInvariant();
+
+    private static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}

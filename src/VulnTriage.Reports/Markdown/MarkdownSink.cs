@@ -1,0 +1,146 @@
+using VulnTriage.Reports.Common;
+
+namespace VulnTriage.Reports.Markdown;
+
+/// <summary>Writes the shared document as GitHub-flavoured Markdown. Every piece of text goes through <see cref="MarkdownEscaper"/>.</summary>
+internal sealed class MarkdownSink(TextWriter output) : IDocumentSink
+{
+    private readonly TextWriter _output = output;
+    private bool _needsBlankLine;
+
+    public void BeginDocument(string title, string lang)
+    {
+    }
+
+    public void Heading(int level, string text)
+    {
+        Block();
+        _output.Write(new string('#', Math.Clamp(level, 1, 6)));
+        _output.Write(' ');
+        _output.Write(MarkdownEscaper.Escape(text));
+        _output.Write('\n');
+    }
+
+    public void Paragraph(params IReadOnlyList<Inline> inlines)
+    {
+        Block();
+        WriteInlines(inlines);
+        _output.Write('\n');
+    }
+
+    public void BeginTable(params IReadOnlyList<string> headers)
+    {
+        Block();
+        _output.Write('|');
+        foreach (var h in headers)
+        {
+            _output.Write(' ');
+            _output.Write(MarkdownEscaper.Escape(h));
+            _output.Write(" |");
+        }
+
+        _output.Write("\n|");
+        for (var i = 0; i < headers.Count; i++)
+        {
+            _output.Write(" --- |");
+        }
+
+        _output.Write('\n');
+    }
+
+    public void Row(params IReadOnlyList<Inline> cells)
+    {
+        _output.Write('|');
+        foreach (var cell in cells)
+        {
+            _output.Write(' ');
+            WriteInline(cell);
+            _output.Write(" |");
+        }
+
+        _output.Write('\n');
+    }
+
+    public void EndTable()
+    {
+    }
+
+    public void BeginList() => Block();
+
+    public void ListItem(int depth, params IReadOnlyList<Inline> inlines)
+    {
+        _output.Write(new string(' ', 2 * Math.Max(0, depth)));
+        _output.Write("- ");
+        WriteInlines(inlines);
+        _output.Write('\n');
+    }
+
+    public void EndList()
+    {
+    }
+
+    public void Footer(string text)
+    {
+        Block();
+        _output.Write("---\n\n");
+        _output.Write('_');
+        _output.Write(MarkdownEscaper.Escape(text));
+        _output.Write("_\n");
+    }
+
+    public void EndDocument() => _output.Flush();
+
+    private void Block()
+    {
+        if (_needsBlankLine)
+        {
+            _output.Write('\n');
+        }
+
+        _needsBlankLine = true;
+    }
+
+    private void WriteInlines(IReadOnlyList<Inline> inlines)
+    {
+        for (var i = 0; i < inlines.Count; i++)
+        {
+            WriteInline(inlines[i], atLineStart: i == 0);
+        }
+    }
+
+    private void WriteInline(Inline inline, bool atLineStart = false)
+    {
+        var text = MarkdownEscaper.Escape(inline.Text, atLineStart);
+
+        switch (inline.Kind)
+        {
+            case InlineKind.Strong when text.Length > 0:
+                _output.Write("**");
+                _output.Write(text.Trim());
+                _output.Write("**");
+                break;
+            case InlineKind.Link when SafeUrl(inline.Url) is { } url:
+                _output.Write('[');
+                _output.Write(text);
+                _output.Write("](<");
+                _output.Write(url);
+                _output.Write(">)");
+                break;
+            default:
+                _output.Write(text);
+                break;
+        }
+    }
+
+    /// <summary>An http(s) URL made safe for <c>(&lt;…&gt;)</c> link destinations, or <c>null</c>.</summary>
+    private static string? SafeUrl(string? url)
+    {
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            return null;
+        }
+
+        // AbsoluteUri percent-encodes spaces, '<', '>' and control characters; escape the rest that ends a destination.
+        return uri.AbsoluteUri.Replace("\\", "%5C", StringComparison.Ordinal).Replace("|", "%7C", StringComparison.Ordinal);
+    }
+}
