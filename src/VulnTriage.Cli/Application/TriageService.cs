@@ -1,0 +1,74 @@
+using VulnTriage.Core.Advisories;
+using VulnTriage.Core.Diagnostics;
+using VulnTriage.Core.Identification;
+using VulnTriage.Core.Inventory;
+using VulnTriage.Core.Matching;
+using VulnTriage.Core.Reporting;
+using VulnTriage.Inventory.Facts;
+
+namespace VulnTriage.Cli.Application;
+
+/// <summary>The triage: stream hosts, evaluate each advisory with each host's facts, and assemble the report.</summary>
+internal static class TriageService
+{
+    public static TriageReport Run(
+        IReadOnlyList<Advisory> advisories,
+        string inventoryName,
+        IEnumerable<Host> hosts,
+        FactsDirectory? facts,
+        List<Diagnostic> diagnostics,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var cache = new IdentificationCache();
+        var findings = new List<Finding>();
+        int read = 0, retired = 0, factsUsed = 0;
+        var evaluated = new List<Host>();
+        foreach (var host in hosts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            read++;
+            if (host.IsRetired)
+            {
+                // Retired hosts no longer run; Mackerel keeps them only as history.
+                retired++;
+                continue;
+            }
+
+            var hostFacts = facts?.Find(host);
+            if (hostFacts is not null)
+            {
+                factsUsed++;
+            }
+
+            if (facts is not null)
+            {
+                evaluated.Add(host);
+            }
+
+            foreach (var advisory in advisories)
+            {
+                findings.Add(AdvisoryEvaluator.Evaluate(advisory, host, hostFacts ?? HostFacts.None, cache));
+            }
+        }
+
+        if (facts is not null)
+        {
+            foreach (var file in facts.UnmatchedFiles(evaluated))
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticCodes.FactsUnmatched, DiagnosticSeverity.Warning, new SourceLocation(file), "facts file names no host in the inventory (by name or id); it was not used"));
+            }
+        }
+
+        findings.Sort(FindingOrder.Instance);
+        var summary = new InventorySummary(inventoryName, read, read - retired, retired, cache.Count, factsUsed);
+        return new TriageReport([.. advisories], [.. findings], [.. diagnostics], summary, clock.GetUtcNow(), ToolInfo.Version);
+    }
+}
+
+/// <summary>The tool's name and version.</summary>
+internal static class ToolInfo
+{
+    public static string Version { get; } =
+        typeof(ToolInfo).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+}

@@ -1,0 +1,45 @@
+namespace VulnTriage.Cli;
+
+/// <summary>
+/// Everything the CLI touches outside itself, injected so tests can run commands in-process:
+/// the output streams, standard input, the clock and the environment variables.
+/// </summary>
+/// <param name="Out">Standard output.</param>
+/// <param name="Error">Standard error.</param>
+/// <param name="OpenStandardInput">Opens standard input as a stream.</param>
+/// <param name="Clock">The clock (reports carry the time they were made).</param>
+/// <param name="GetEnvironmentVariable">Reads an environment variable.</param>
+internal sealed record CliEnvironment(
+    TextWriter Out,
+    TextWriter Error,
+    Func<Stream> OpenStandardInput,
+    TimeProvider Clock,
+    Func<string, string?> GetEnvironmentVariable)
+{
+    /// <summary>The real process environment.</summary>
+    public static CliEnvironment FromProcess()
+    {
+        var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), utf8, 1 << 16) { AutoFlush = false };
+        var stderr = new StreamWriter(Console.OpenStandardError(), utf8) { AutoFlush = true };
+        return new CliEnvironment(stdout, stderr, Console.OpenStandardInput, TimeProvider.System, Environment.GetEnvironmentVariable);
+    }
+}
+
+/// <summary>A command-line mistake found after parsing (e.g. an unknown advisory id). Exit code 2.</summary>
+internal sealed class UsageException : Exception
+{
+    public UsageException(string message)
+        : base(message)
+    {
+    }
+
+    public UsageException()
+    {
+    }
+
+    public UsageException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using VulnTriage.Advisories;
+using VulnTriage.Core.Advisories;
+
+namespace VulnTriage.Cli.Commands;
+
+/// <summary>Options shared by several commands, and the helpers that read them.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Inventory() => new("--inventory", "-i")
+    {
+        Description = "Inventory to read: a file with `mkr hosts -v` output or an API response ({\"hosts\":[...]} / {\"host\":{...}}), or - for standard input.",
+        Required = true,
+    };
+
+    public static Option<string?> AdvisoriesDirectory() => new("--advisories")
+    {
+        Description = "A directory of your own advisory YAML files, loaded beside the embedded ones.",
+    };
+
+    public static Option<string?> OutFile() => new("--out", "-o")
+    {
+        Description = "Write to this file instead of standard output (written whole or not at all).",
+    };
+
+    /// <summary>Resolves advisory ids against the catalog; an unknown id is a usage error.</summary>
+    public static IReadOnlyList<Advisory> Resolve(AdvisoryCatalog catalog, IEnumerable<string> ids)
+    {
+        var result = new List<Advisory>();
+        foreach (var id in ids)
+        {
+            var advisory = catalog.Find(id)
+                ?? throw new UsageException($"unknown advisory '{id}' (known: {string.Join(", ", catalog.Advisories.Select(a => a.Id))}; see 'vulntriage advisories list')");
+            if (!result.Contains(advisory))
+            {
+                result.Add(advisory);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Writes output to <paramref name="path"/> atomically (temporary file, then rename), or to standard output when null,
+    /// so an interrupted run never leaves a truncated report behind.
+    /// </summary>
+    public static void WriteOutput(string? path, CliEnvironment env, Action<TextWriter> write)
+    {
+        if (path is null or "-")
+        {
+            write(env.Out);
+            env.Out.Flush();
+            return;
+        }
+
+        var full = Path.GetFullPath(path);
+        if (full.StartsWith("/dev/", StringComparison.Ordinal))
+        {
+            // Devices (e.g. /dev/null in benchmarks) cannot be renamed onto.
+            using var device = new StreamWriter(full, append: false, new System.Text.UTF8Encoding(false), 1 << 16);
+            write(device);
+            return;
+        }
+
+        var temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            using (var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false), 1 << 16))
+            {
+                write(writer);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}

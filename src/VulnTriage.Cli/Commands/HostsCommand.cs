@@ -1,0 +1,197 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using VulnTriage.Cli.Application;
+using VulnTriage.Core.Diagnostics;
+using VulnTriage.Core.Identification;
+using VulnTriage.Core.Inventory;
+
+namespace VulnTriage.Cli.Commands;
+
+/// <summary><c>vulntriage hosts --inventory FILE|-</c>: the distinct CPUs of the fleet, with host counts and identification.</summary>
+internal static class HostsCommand
+{
+    public static Command Build(CliEnvironment env, CancellationToken cancellationToken)
+    {
+        var inventory = CommonOptions.Inventory();
+        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var includeRetired = new Option<bool>("--include-retired") { Description = "Count retired hosts too." };
+        var output = CommonOptions.OutFile();
+        var command = new Command("hosts", "List the distinct processors of the fleet with host counts and what each one is (what the jq one-liner was trying to show).")
+        {
+            inventory, format, includeRetired, output,
+        };
+
+        command.SetAction(parse => VulnTriageCli.Guard(env, () =>
+        {
+            var diagnostics = new List<Diagnostic>();
+            var rows = Summarize(InventorySource.ReadHosts(parse.GetRequiredValue(inventory), env, diagnostics.Add), parse.GetValue(includeRetired), cancellationToken, out var hostsWithoutCpu, out var totalHosts);
+            CommonOptions.WriteOutput(parse.GetValue(output), env, w =>
+            {
+                if (parse.GetValue(format) == "json")
+                {
+                    WriteJson(w, rows, hostsWithoutCpu, totalHosts, diagnostics);
+                }
+                else
+                {
+                    WriteTable(w, rows, hostsWithoutCpu, totalHosts);
+                }
+            });
+
+            foreach (var d in diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Take(20))
+            {
+                env.Error.WriteLine($"vulntriage: {VulnTriageCli.OneLine(d.ToString())}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    internal sealed record CpuRow(ProcessorFact Key, ProcessorIdentity Identity, int Hosts, long LogicalCpus);
+
+    internal static List<CpuRow> Summarize(IEnumerable<Host> hosts, bool includeRetired, CancellationToken cancellationToken, out int hostsWithoutCpu, out int totalHosts)
+    {
+        var cache = new IdentificationCache();
+        var counts = new Dictionary<(string?, string?, CpuSignature?), (ProcessorFact Fact, int Hosts, long Cpus)>();
+        hostsWithoutCpu = 0;
+        totalHosts = 0;
+        foreach (var host in hosts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (host.IsRetired && !includeRetired)
+            {
+                continue;
+            }
+
+            totalHosts++;
+            if (host.Processors.IsEmpty)
+            {
+                hostsWithoutCpu++;
+            }
+
+            foreach (var p in host.Processors)
+            {
+                var key = (p.VendorId, p.BrandString, p.Signature);
+                counts[key] = counts.TryGetValue(key, out var c) ? (c.Fact, c.Hosts + 1, c.Cpus + p.LogicalCpus) : (p, 1, p.LogicalCpus);
+            }
+        }
+
+        return [.. counts.Values
+            .Select(c => new CpuRow(c.Fact, cache.Identify(c.Fact), c.Hosts, c.Cpus))
+            .OrderByDescending(r => r.Hosts)
+            .ThenBy(r => r.Key.BrandString, StringComparer.Ordinal)
+            .ThenBy(r => r.Key.Signature?.ToString(), StringComparer.Ordinal)];
+    }
+
+    private static void WriteTable(TextWriter w, List<CpuRow> rows, int hostsWithoutCpu, int totalHosts)
+    {
+        string[] header = ["HOSTS", "CPUS", "BRAND STRING", "SIGNATURE", "IDENTIFIED", "LINE", "GEN", "MICROARCH", "CODENAME", "SEGMENT", "VIRTUAL", "CONFIDENCE"];
+        var table = rows.Select(r => new[]
+        {
+            r.Hosts.ToString(CultureInfo.InvariantCulture),
+            r.LogicalCpus.ToString(CultureInfo.InvariantCulture),
+            VulnTriageCli.OneLine(r.Identity.NormalizedBrand.Length > 0 ? r.Identity.NormalizedBrand : "(none)"),
+            r.Key.Signature?.ToString() ?? "-",
+            VulnTriageCli.OneLine(r.Identity.DisplayName),
+            r.Identity.ProductLine ?? "-",
+            r.Identity.Generation?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            r.Identity.Microarchitecture ?? "-",
+            r.Identity.Codename ?? "-",
+            r.Identity.Segment.ToString().ToLowerInvariant(),
+            r.Identity.IsVirtual ? "yes" : "no",
+            r.Identity.Confidence.ToString().ToLowerInvariant(),
+        }).ToList();
+        var widths = header.Select((h, i) => Math.Min(60, Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[i].Length)))).ToArray();
+        void Line(string[] cells) => w.WriteLine(string.Join("  ", cells.Select((c, i) => (c.Length > widths[i] ? c[..(widths[i] - 1)] + "…" : c).PadRight(widths[i]))).TrimEnd());
+        Line(header);
+        foreach (var row in table)
+        {
+            Line(row);
+        }
+
+        w.WriteLine();
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{totalHosts} hosts, {rows.Count} distinct processors, {hostsWithoutCpu} hosts without CPU facts."));
+    }
+
+    private static void WriteJson(TextWriter w, List<CpuRow> rows, int hostsWithoutCpu, int totalHosts, List<Diagnostic> diagnostics)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("schemaVersion", "1.0");
+            json.WriteNumber("hosts", totalHosts);
+            json.WriteNumber("hostsWithoutCpu", hostsWithoutCpu);
+            json.WriteStartArray("processors");
+            foreach (var r in rows)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("hosts", r.Hosts);
+                json.WriteNumber("logicalCpus", r.LogicalCpus);
+                json.WriteString("brandString", r.Key.BrandString);
+                json.WriteString("vendorId", r.Key.VendorId);
+                json.WriteString("signature", r.Key.Signature?.ToString());
+                IdentityJson.Write(json, "identification", r.Identity);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("diagnostics");
+            foreach (var d in diagnostics)
+            {
+                json.WriteStartObject();
+                json.WriteString("code", d.Code);
+                json.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
+                json.WriteString("location", d.Location.ToString());
+                json.WriteString("message", d.Message);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        w.Write(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        w.WriteLine();
+    }
+}
+
+/// <summary>Writes a <see cref="ProcessorIdentity"/> as JSON (shared by <c>hosts</c> and <c>identify</c>).</summary>
+internal static class IdentityJson
+{
+    public static void Write(Utf8JsonWriter json, string? name, ProcessorIdentity identity)
+    {
+        if (name is null)
+        {
+            json.WriteStartObject();
+        }
+        else
+        {
+            json.WriteStartObject(name);
+        }
+
+        json.WriteString("vendor", identity.Vendor.ToString().ToLowerInvariant());
+        json.WriteString("productLine", identity.ProductLine);
+        json.WriteString("modelNumber", identity.ModelNumber);
+        if (identity.Generation is { } g)
+        {
+            json.WriteNumber("generation", g);
+        }
+        else
+        {
+            json.WriteNull("generation");
+        }
+
+        json.WriteString("microarchitecture", identity.Microarchitecture);
+        json.WriteString("codename", identity.Codename);
+        json.WriteString("segment", identity.Segment.ToString().ToLowerInvariant());
+        json.WriteBoolean("virtual", identity.IsVirtual);
+        json.WriteString("hypervisorModel", identity.HypervisorModel);
+        json.WriteString("confidence", identity.Confidence.ToString().ToLowerInvariant());
+        json.WriteString("reason", identity.Reason);
+        json.WriteString("displayName", identity.DisplayName);
+        json.WriteEndObject();
+    }
+}

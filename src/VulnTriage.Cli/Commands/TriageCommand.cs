@@ -1,0 +1,65 @@
+using System.CommandLine;
+using VulnTriage.Advisories;
+using VulnTriage.Cli.Application;
+using VulnTriage.Core.Diagnostics;
+using VulnTriage.Core.Matching;
+using VulnTriage.Core.Reporting;
+using VulnTriage.Inventory.Facts;
+using VulnTriage.Reports;
+
+namespace VulnTriage.Cli.Commands;
+
+/// <summary><c>vulntriage triage &lt;ADVISORY-ID&gt;... --inventory FILE|-</c>: the main job.</summary>
+internal static class TriageCommand
+{
+    public static Command Build(CliEnvironment env, CancellationToken cancellationToken)
+    {
+        var ids = new Argument<string[]>("ADVISORY-ID") { Description = "One or more advisory ids, e.g. INTEL-SA-00086.", Arity = ArgumentArity.OneOrMore };
+        var inventory = CommonOptions.Inventory();
+        var facts = new Option<string?>("--facts") { Description = "Directory of per-host facts files named <host name>.json or <host id>.json (firmware versions; `vulntriage probe` output)." };
+        var format = new Option<string>("--format", "-f") { Description = "Report format.", DefaultValueFactory = _ => "markdown" };
+        format.AcceptOnlyFromAmong("markdown", "json", "csv", "html");
+        var lang = new Option<string>("--lang") { Description = "Report language.", DefaultValueFactory = _ => "en" };
+        lang.AcceptOnlyFromAmong("en", "ja");
+        var groupBy = new Option<string>("--group-by") { Description = "Group hosts that need action by Mackerel service, service:role, or not at all.", DefaultValueFactory = _ => "service" };
+        groupBy.AcceptOnlyFromAmong("service", "role", "none");
+        var failOn = new Option<string>("--fail-on") { Description = "Exit 1 when any finding is at or above this verdict (affected > needs_confirmation > unknown).", DefaultValueFactory = _ => "needs_confirmation" };
+        failOn.AcceptOnlyFromAmong("affected", "needs_confirmation", "unknown");
+        var advisoriesDir = CommonOptions.AdvisoriesDirectory();
+        var output = CommonOptions.OutFile();
+
+        var command = new Command("triage", "Give every host in the inventory a verdict with evidence for each advisory, and write the conclusion-first report.")
+        {
+            ids, inventory, facts, format, lang, groupBy, failOn, advisoriesDir, output,
+        };
+
+        command.SetAction(parse => VulnTriageCli.Guard(env, () =>
+        {
+            var catalog = AdvisoryCatalog.Load(parse.GetValue(advisoriesDir));
+            var advisories = CommonOptions.Resolve(catalog, parse.GetValue(ids) ?? []);
+            var diagnostics = new List<Diagnostic>();
+            var factsDir = parse.GetValue(facts) is { } dir ? FactsDirectory.Load(dir, diagnostics.Add) : null;
+            var inventoryName = parse.GetRequiredValue(inventory);
+            var hosts = InventorySource.ReadHosts(inventoryName, env, diagnostics.Add);
+
+            var report = TriageService.Run(advisories, inventoryName, hosts, factsDir, diagnostics, env.Clock, cancellationToken);
+
+            var writer = ReportWriters.Create(parse.GetValue(format) ?? "markdown");
+            var options = new ReportOptions(parse.GetValue(lang) ?? "en", (parse.GetValue(groupBy) ?? "service") switch
+            {
+                "role" => GroupBy.Role,
+                "none" => GroupBy.None,
+                _ => GroupBy.Service,
+            });
+            CommonOptions.WriteOutput(parse.GetValue(output), env, w => writer.Write(report, options, w));
+
+            if (!Verdicts.TryParse(parse.GetValue(failOn), out var threshold))
+            {
+                throw new UsageException($"--fail-on: unknown verdict '{parse.GetValue(failOn)}'");
+            }
+
+            return report.Findings.Any(f => f.Verdict.FailRank() <= threshold.FailRank()) ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

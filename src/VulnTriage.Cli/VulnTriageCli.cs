@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using VulnTriage.Cli.Commands;
+using VulnTriage.Core.Diagnostics;
+
+namespace VulnTriage.Cli;
+
+/// <summary>The composition root: builds the command tree and maps every outcome to a documented exit code.</summary>
+internal static class VulnTriageCli
+{
+    public static int Run(string[] args, CliEnvironment env, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(env);
+
+        var root = new RootCommand("VulnTriage: is any of our machinery affected? Triage a host inventory against hardware and firmware advisories, with evidence.")
+        {
+            TriageCommand.Build(env, cancellationToken),
+            HostsCommand.Build(env, cancellationToken),
+            AdvisoriesCommand.Build(env),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                env.Error.WriteLine($"vulntriage: error: {OneLine(error.Message)}");
+            }
+
+            env.Error.WriteLine("Run 'vulntriage --help' (or 'vulntriage <command> --help') for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = env.Out, Error = env.Error, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>Runs a command body and turns every failure into one line on stderr and its exit code; never a stack trace.</summary>
+    public static int Guard(CliEnvironment env, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (InputException e)
+        {
+            foreach (var d in e.Diagnostics.Take(20))
+            {
+                env.Error.WriteLine($"vulntriage: {OneLine(d.ToString())}");
+            }
+
+            if (e.Diagnostics.Count > 20)
+            {
+                env.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"vulntriage: … and {e.Diagnostics.Count - 20} more"));
+            }
+
+            return ExitCodes.InputError;
+        }
+        catch (UsageException e)
+        {
+            env.Error.WriteLine($"vulntriage: error: {OneLine(e.Message)}");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            env.Error.WriteLine("vulntriage: cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            env.Error.WriteLine($"vulntriage: error: {OneLine(e.Message)}");
+            return ExitCodes.InputError;
+        }
+#pragma warning disable CA1031 // The top level must never print a stack trace; a bug still gets a one-line message and its own code.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            env.Error.WriteLine($"vulntriage: internal error: {e.GetType().Name}: {OneLine(e.Message)}");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>Makes text safe for one terminal line: control characters (including CR/LF and ESC) become visible escapes.</summary>
+    public static string OneLine(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        StringBuilder? sb = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!char.IsControl(c))
+            {
+                sb?.Append(c);
+                continue;
+            }
+
+            sb ??= new StringBuilder(text, 0, i, text.Length + 16);
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
+            });
+        }
+
+        return sb?.ToString() ?? text;
+    }
+}
