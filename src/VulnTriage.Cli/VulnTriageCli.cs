@@ -18,6 +18,7 @@ internal static class VulnTriageCli
         {
             TriageCommand.Build(env, cancellationToken),
             HostsCommand.Build(env, cancellationToken),
+            IdentifyCommand.Build(env, cancellationToken),
             AdvisoriesCommand.Build(env),
         };
 

@@ -87,3 +87,36 @@ public sealed class AdvisoriesCommandTests
         Assert.Contains("VT2002", r.Err, StringComparison.Ordinal);
     }
 }
+
+public sealed class IdentifyCommandTests
+{
+    [Fact]
+    public void Should_Print_One_Json_Object_Per_Line_When_Given_Brand_Strings()
+    {
+        // Given
+        var input = "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz\t6 85 4\nAMD EPYC 7502P 32-Core Processor\t0x17 0x31 0\n\nsome garbage\n"u8.ToArray();
+
+        // When
+        var r = CliRunner.RunWithInput(input, "identify", "-");
+
+        // Then
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal(3, lines.Length);
+        using var first = System.Text.Json.JsonDocument.Parse(lines[0]);
+        Assert.Equal("06_55_4", first.RootElement.GetProperty("signature").GetString());
+        using var second = System.Text.Json.JsonDocument.Parse(lines[1]);
+        Assert.Equal("17_31_0", second.RootElement.GetProperty("signature").GetString());
+    }
+
+    [Fact]
+    public void Should_Exit_3_With_The_Line_When_A_Signature_Is_Malformed()
+    {
+        // When
+        var r = CliRunner.RunWithInput("Intel(R) Core(TM) i7-6700 CPU @ 3.40GHz\tsix ninety-four\n"u8.ToArray(), "identify");
+
+        // Then
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("-:1:", r.Err, StringComparison.Ordinal);
+    }
+}
