@@ -82,11 +82,29 @@ public enum FirmwareKind
 /// <param name="Source">Where the fact came from, e.g. <c>facts/db01.json</c>.</param>
 public sealed record FirmwareFact(FirmwareKind Kind, Versions.FirmwareVersion Version, bool? Amt, string Source);
 
+/// <summary>The machine's platform as DMI/SMBIOS names it (<c>/sys/class/dmi/id</c>); any field may be missing.</summary>
+/// <param name="SystemVendor">e.g. <c>Dell Inc.</c>, <c>HP</c>, <c>Supermicro</c>.</param>
+/// <param name="ProductName">e.g. <c>PowerEdge R740</c>.</param>
+/// <param name="BiosVendor">BIOS vendor.</param>
+/// <param name="BiosVersion">BIOS version.</param>
+/// <param name="BiosDate">BIOS release date as DMI gives it (<c>MM/DD/YYYY</c>).</param>
+/// <param name="BoardVendor">Baseboard vendor.</param>
+/// <param name="BoardName">Baseboard name.</param>
+public sealed record PlatformInfo(
+    string? SystemVendor,
+    string? ProductName,
+    string? BiosVendor,
+    string? BiosVersion,
+    string? BiosDate,
+    string? BoardVendor,
+    string? BoardName);
+
 /// <summary>Facts about a host gathered outside the inventory (probe output, <c>--facts</c> files).</summary>
 /// <param name="Firmware">Firmware versions; empty when none are known.</param>
 /// <param name="Source">Where the facts came from.</param>
 /// <param name="Notes">Statements the fact source made, e.g. "no MEI device".</param>
-public sealed record HostFacts(ImmutableArray<FirmwareFact> Firmware, string Source, ImmutableArray<string> Notes)
+/// <param name="Platform">The platform (DMI), when the facts carry it.</param>
+public sealed record HostFacts(ImmutableArray<FirmwareFact> Firmware, string Source, ImmutableArray<string> Notes, PlatformInfo? Platform = null)
 {
     /// <summary>No facts.</summary>
     public static HostFacts None { get; } = new([], "", []);

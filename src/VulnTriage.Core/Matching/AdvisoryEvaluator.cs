@@ -42,17 +42,21 @@ public static class AdvisoryEvaluator
         var identities = host.Processors.Select(identify).ToImmutableArray();
         var cpuFacts = CpuFacts(host, identities);
 
+        Finding finding;
         if (host.Cloud is { Provider: not CloudProvider.None } cloud)
         {
-            return Cloud(advisory, host, environment, identities, cloud);
+            finding = Cloud(advisory, host, environment, identities, cloud);
         }
-
-        if (!facts.Firmware.IsDefaultOrEmpty)
+        else if (!facts.Firmware.IsDefaultOrEmpty)
         {
-            return Firmware(advisory, host, facts, environment, identities, cpuFacts);
+            finding = Firmware(advisory, host, facts, environment, identities, cpuFacts);
+        }
+        else
+        {
+            finding = Cpu(advisory, host, facts, environment, identities, cpuFacts);
         }
 
-        return Cpu(advisory, host, facts, environment, identities, cpuFacts);
+        return facts.Platform is null ? finding : finding with { Platform = facts.Platform };
     }
 
     /// <summary>The environment a host runs in.</summary>

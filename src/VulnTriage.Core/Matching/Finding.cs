@@ -154,6 +154,7 @@ public enum HostEnvironment
 /// <param name="Evidence">The reasoning, in order.</param>
 /// <param name="Cves">The CVEs the verdict concerns (for affected/needs_confirmation: those that may apply).</param>
 /// <param name="Action">What to do next, in each language (check, update, nothing).</param>
+/// <param name="Platform">The host's platform (DMI vendor/product) when facts gave it; selects vendor pages.</param>
 public sealed record Finding(
     string AdvisoryId,
     Host Host,
@@ -163,7 +164,8 @@ public sealed record Finding(
     ImmutableArray<ProcessorIdentity> Processors,
     ImmutableArray<Evidence> Evidence,
     ImmutableArray<string> Cves,
-    LocalizedText Action);
+    LocalizedText Action,
+    PlatformInfo? Platform = null);
 
 /// <summary>The total order of findings in every report: verdict, advisory, host name, host id.</summary>
 public sealed class FindingOrder : IComparer<Finding>
