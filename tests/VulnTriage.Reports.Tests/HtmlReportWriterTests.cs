@@ -88,6 +88,34 @@ public sealed partial class HtmlReportWriterTests
         Assert.Empty(stack);
     }
 
+    [Theory]
+    [InlineData("plain host-01")]
+    [InlineData("日本語のホスト")]
+    [InlineData("Müller ©")]
+    [InlineData("emoji \U0001F600")]
+    [InlineData("a<b & \"c\" 'd'")]
+    public void Should_EncodeLikeWebUtility_When_TextHasNoControlCharacters(string text)
+    {
+        // Given / When
+        var encoded = HtmlSink.Encode(text);
+
+        // Then: the fast path (text returned as is) never differs from the encoder
+        Assert.Equal(System.Net.WebUtility.HtmlEncode(text), encoded);
+    }
+
+    [Fact]
+    public void Should_ReplaceControlAndBidiCharacters_When_Encoding()
+    {
+        // Given
+        var text = "a\r\nb\u202Ec\u0000";
+
+        // When
+        var encoded = HtmlSink.Encode(text);
+
+        // Then
+        Assert.Equal("a  b\uFFFDc ", encoded);
+    }
+
     private static readonly string[] AllowedTags =
         ["html", "head", "title", "style", "body", "main", "footer", "h1", "h2", "h3", "h4", "p", "strong", "a", "span", "table", "thead", "tbody", "tr", "th", "td", "ul", "li"];
 

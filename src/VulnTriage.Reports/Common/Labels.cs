@@ -244,6 +244,16 @@ internal sealed class Labels
         _ => "エラー",
     };
 
+    /// <summary>An advisory severity; in Japanese the JVN terms (緊急, 重要, 警告, 注意), other values as given.</summary>
+    public string SeverityName(string severity) => (severity.ToUpperInvariant(), IsJa) switch
+    {
+        ("CRITICAL", true) => "緊急",
+        ("HIGH", true) => "重要",
+        ("MEDIUM" or "MODERATE", true) => "警告",
+        ("LOW", true) => "注意",
+        _ => severity,
+    };
+
     public string ProviderName(CloudProvider provider) => provider switch
     {
         CloudProvider.Aws => "AWS",

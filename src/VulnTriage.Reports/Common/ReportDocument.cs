@@ -145,7 +145,7 @@ internal static class ReportDocument
 
         // What the vulnerability is.
         sink.Heading(level, l.WhatItIs);
-        sink.Paragraph(Labels.Format(l.Published, advisory.Published.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), advisory.Severity));
+        sink.Paragraph(Labels.Format(l.Published, advisory.Published.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), l.SeverityName(advisory.Severity)));
         Prose(advisory.Summary.Get(lang), sink);
         if (!advisory.Cves.IsDefaultOrEmpty)
         {
@@ -173,7 +173,8 @@ internal static class ReportDocument
             {
                 var title = rule.Title.Get(lang);
                 var cves = rule.Cves.IsDefaultOrEmpty ? "" : " — " + string.Join(", ", rule.Cves);
-                sink.ListItem(0, rule.Scope == CpuRuleScope.Conditional ? $"{title} ({l.Conditional}){cves}" : title + cves);
+                var conditional = l.IsJa ? $"（{l.Conditional}）" : $" ({l.Conditional})";
+                sink.ListItem(0, rule.Scope == CpuRuleScope.Conditional ? title + conditional + cves : title + cves);
             }
 
             sink.EndList();

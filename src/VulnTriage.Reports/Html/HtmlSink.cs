@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using VulnTriage.Core.Matching;
@@ -30,6 +31,12 @@ internal sealed class HtmlSink(TextWriter output) : IDocumentSink
         footer{margin-top:2rem;border-top:1px solid #d0d7de;color:#57606a;font-size:.85rem;padding-top:.5rem}
         """;
 
+    // Text without any of these is written as is; anything else goes through the cleaner and WebUtility.HtmlEncode
+    // (which also encodes U+00A0–U+00FF and surrogate pairs as numeric references, hence those ranges).
+    private static readonly SearchValues<char> Suspicious = SearchValues.Create(
+        Range('\0', '\u001F') + Range('\u007F', '\u00FF') + Range('\uD800', '\uDFFF')
+        + "<>&\"'\u2028\u2029\u200E\u200F\u061C" + Range('\u202A', '\u202E') + Range('\u2066', '\u2069'));
+
     private readonly TextWriter _output = output;
     private int _listDepth = -1;
 
@@ -41,6 +48,11 @@ internal sealed class HtmlSink(TextWriter output) : IDocumentSink
             return "";
         }
 
+        if (!text.AsSpan().ContainsAny(Suspicious))
+        {
+            return text;
+        }
+
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)
         {
@@ -49,6 +61,9 @@ internal sealed class HtmlSink(TextWriter output) : IDocumentSink
 
         return WebUtility.HtmlEncode(sb.ToString());
     }
+
+    private static string Range(char first, char last) =>
+        string.Concat(Enumerable.Range(first, last - first + 1).Select(i => (char)i));
 
     public void BeginDocument(string title, string lang)
     {

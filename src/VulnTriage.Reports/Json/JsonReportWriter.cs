@@ -123,7 +123,17 @@ public sealed class JsonReportWriter : IReportWriter
     private static void Drain(Utf8JsonWriter w, ArrayBufferWriter<byte> buffer, TextWriter output)
     {
         w.Flush();
-        output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount));
+        try
+        {
+            var n = Encoding.UTF8.GetChars(buffer.WrittenSpan, chars);
+            output.Write(chars, 0, n);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+
         buffer.ResetWrittenCount();
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace VulnTriage.Reports.Markdown;
@@ -12,6 +13,11 @@ internal static class MarkdownEscaper
     // valid before any ASCII punctuation, so escaping a few extra characters is harmless.
     private const string Special = "\\`*_[]<>|#&~!";
 
+    // Fast path: most host names and texts need no escaping at all.
+    private static readonly SearchValues<char> NeedsWork = SearchValues.Create(
+        Special + "\u2028\u2029\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069"
+        + string.Concat(Enumerable.Range(0, 32).Select(i => (char)i)) + string.Concat(Enumerable.Range(0x7F, 0x21).Select(i => (char)i)));
+
     /// <summary>The escaped text.</summary>
     /// <param name="text">Raw text.</param>
     /// <param name="atLineStart">Whether the text starts a line (paragraph, list item): then leading spaces are dropped
@@ -21,6 +27,11 @@ internal static class MarkdownEscaper
         if (string.IsNullOrEmpty(text))
         {
             return "";
+        }
+
+        if (!text.AsSpan().ContainsAny(NeedsWork) && (!atLineStart || !NeedsBlockStartEscape(text)))
+        {
+            return text;
         }
 
         var sb = new StringBuilder(text.Length + 8);
@@ -58,6 +69,9 @@ internal static class MarkdownEscaper
 
     /// <summary>Bidirectional overrides can make a host name read as another one (CVE-2021-42574); they are shown as U+FFFD.</summary>
     internal static bool IsBidiControl(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C';
+
+    private static bool NeedsBlockStartEscape(string text) =>
+        text[0] is ' ' or '-' or '+' or '=' || char.IsAsciiDigit(text[0]);
 
     // At the start of a line, "-", "+", "=" and "1. " / "1) " open lists or setext headings; leading spaces open code blocks.
     private static void EscapeBlockStart(StringBuilder sb)
