@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using VulnTriage.Core.Diagnostics;
 using VulnTriage.Core.Inventory;
