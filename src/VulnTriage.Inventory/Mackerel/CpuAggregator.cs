@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using VulnTriage.Core.Inventory;
 
 namespace VulnTriage.Inventory.Mackerel;
@@ -43,6 +44,7 @@ internal sealed class CpuAggregator
         EntryCount = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ref CpuEntry entry, byte[] buffer)
     {
         EntryCount++;
@@ -204,6 +206,7 @@ internal sealed class CpuAggregator
         return v.Length == 0 ? null : strings.Get(buffer.AsSpan(v.Start, v.Length));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Same(RawValue a, RawValue b, byte[] buffer)
     {
         if (a.Present != b.Present)
@@ -248,6 +251,7 @@ internal sealed class CpuAggregator
             PhysicalIds.Clear();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Matches(ref CpuEntry e, byte[] buffer) =>
             Same(ModelName, e.ModelName, buffer)
             && Same(Vendor, e.Vendor, buffer)

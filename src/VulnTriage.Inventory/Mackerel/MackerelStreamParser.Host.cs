@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using VulnTriage.Core.Diagnostics;
@@ -65,6 +66,7 @@ internal sealed partial class MackerelStreamParser
         ModelName,
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Host ParseHost(ref Utf8JsonReader r)
     {
         var hostStart = _spanStart + (int)r.TokenStartIndex;
@@ -135,6 +137,7 @@ internal sealed partial class MackerelStreamParser
         _isRetired = _rolesSeen = _roleFullnamesSeen = _cpuSeen = false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Next(ref Utf8JsonReader r)
     {
         if (!r.Read())
@@ -145,6 +148,7 @@ internal sealed partial class MackerelStreamParser
     }
 
     /// <summary>Skips the value the reader is on, checking string sizes on the way.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Skip(ref Utf8JsonReader r)
     {
         if (r.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
@@ -170,6 +174,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckLength(ref Utf8JsonReader r)
     {
         if (r.ValueSpan.Length > _options.MaxStringBytes)
@@ -181,6 +186,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? ReadString(ref Utf8JsonReader r, string field, bool intern)
     {
         switch (r.TokenType)
@@ -194,6 +200,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string Materialize(ref Utf8JsonReader r, bool intern)
     {
         CheckLength(ref r);
@@ -213,6 +220,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadStatus(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.Null)
@@ -252,6 +260,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadRoles(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.Null)
@@ -335,6 +344,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadMeta(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.Null)
@@ -375,6 +385,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadKernel(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.Null)
@@ -408,6 +419,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadCloud(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.Null)
@@ -472,6 +484,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadCpu(ref Utf8JsonReader r)
     {
         if (r.TokenType == JsonTokenType.Null)
@@ -505,6 +518,7 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadCpuEntry(ref Utf8JsonReader r, int index)
     {
         var entry = default(CpuEntry);
@@ -548,6 +562,7 @@ internal sealed partial class MackerelStreamParser
     }
 
     /// <summary>Records where a CPU value's bytes are (no string yet); string or number, null means absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private RawValue Capture(ref Utf8JsonReader r, int index, string field, bool trim)
     {
         switch (r.TokenType)
@@ -682,6 +697,7 @@ internal sealed partial class MackerelStreamParser
         return builder.DrainToImmutable();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Key HostKey(ref Utf8JsonReader r)
     {
         var k = KeyBytes(ref r);
@@ -700,6 +716,7 @@ internal sealed partial class MackerelStreamParser
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Key MetaKey(ref Utf8JsonReader r)
     {
         var k = KeyBytes(ref r);
@@ -712,6 +729,7 @@ internal sealed partial class MackerelStreamParser
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Key CloudKey(ref Utf8JsonReader r)
     {
         var k = KeyBytes(ref r);
@@ -725,6 +743,7 @@ internal sealed partial class MackerelStreamParser
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Key CpuKey(ref Utf8JsonReader r)
     {
         var k = KeyBytes(ref r);
@@ -741,6 +760,7 @@ internal sealed partial class MackerelStreamParser
     }
 
     /// <summary>The property name's unescaped bytes (escaped names are rare: they take the allocating path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<byte> KeyBytes(ref Utf8JsonReader r)
     {
         if (!r.ValueIsEscaped)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using VulnTriage.Core.Diagnostics;
 using VulnTriage.Core.Inventory;
@@ -90,6 +91,7 @@ internal sealed partial class MackerelStreamParser : IDisposable
     }
 
     /// <summary>Reads as far as the buffer allows: to the next host, the end, or the need for more bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StepResult Step(out Host? host)
     {
         host = null;
@@ -132,6 +134,7 @@ internal sealed partial class MackerelStreamParser : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepResult Run(ref Utf8JsonReader reader, out Host? host)
     {
         host = null;
@@ -291,7 +294,16 @@ internal sealed partial class MackerelStreamParser : IDisposable
     {
         try
         {
+            var hostStart = _spanStart + (int)reader.TokenStartIndex;
             host = ParseHost(ref reader);
+            if (_spanStart + reader.BytesConsumed - hostStart > _options.MaxHostBytes)
+            {
+                throw Fail(
+                    DiagnosticCodes.InventoryValueTooLarge,
+                    LocationAtBufferIndex(hostStart),
+                    string.Create(CultureInfo.InvariantCulture, $"a single host object is larger than {_options.MaxHostBytes} bytes"));
+            }
+
             _hostIndex++;
             return true;
         }
@@ -410,9 +422,10 @@ internal sealed partial class MackerelStreamParser : IDisposable
         {
             if (_end >= _options.MaxHostBytes)
             {
+                var first = _buffer.AsSpan(0, _end).IndexOfAnyExcept(SeparatorBytes);
                 throw Fail(
                     DiagnosticCodes.InventoryValueTooLarge,
-                    LocationAtBufferIndex(_start),
+                    LocationAtBufferIndex(Math.Max(first, 0)),
                     string.Create(CultureInfo.InvariantCulture, $"a single host object is larger than {_options.MaxHostBytes} bytes"));
             }
 

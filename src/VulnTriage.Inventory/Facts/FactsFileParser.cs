@@ -1,0 +1,248 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using VulnTriage.Core.Diagnostics;
+using VulnTriage.Core.Inventory;
+using VulnTriage.Core.Versions;
+using VulnTriage.Inventory.Json;
+
+namespace VulnTriage.Inventory.Facts;
+
+/// <summary>Parses one facts file strictly where it matters (firmware kind and version) and leniently elsewhere.</summary>
+internal static class FactsFileParser
+{
+    /// <summary>The probe schema this reader was written for.</summary>
+    public const string KnownSchema = "vulntriage-probe/1";
+
+    public static HostFacts Parse(byte[] bytes, string path, Action<Diagnostic> report)
+    {
+        var bom = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        var context = new Context(bytes, bom, path);
+        var reader = new Utf8JsonReader(bytes.AsSpan(bom), new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read())
+            {
+                throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "the facts file is empty");
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "a facts file must be a JSON object");
+            }
+
+            var firmware = ImmutableArray.CreateBuilder<FirmwareFact>();
+            var notes = ImmutableArray.CreateBuilder<string>();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("firmware"u8))
+                {
+                    reader.Read();
+                    ReadFirmware(ref reader, context, firmware);
+                }
+                else if (reader.ValueTextEquals("notes"u8))
+                {
+                    reader.Read();
+                    ReadNotes(ref reader, context, notes);
+                }
+                else if (reader.ValueTextEquals("schema"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals(KnownSchema))
+                    {
+                        report(new Diagnostic(
+                            DiagnosticCodes.FactsInvalid,
+                            DiagnosticSeverity.Info,
+                            context.Location(ref reader),
+                            $"facts schema '{reader.GetString()}' is not {KnownSchema}; reading firmware and notes only"));
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            // Drain: the reader rejects trailing content after the object.
+            while (reader.Read())
+            {
+            }
+
+            return new HostFacts(firmware.ToImmutable(), path, notes.ToImmutable());
+        }
+        catch (JsonException ex)
+        {
+            throw new InputException(new Diagnostic(
+                DiagnosticCodes.FactsInvalid,
+                DiagnosticSeverity.Error,
+                JsonLocations.FromReaderPosition(path, ex.LineNumber, ex.BytePositionInLine, bytes, 0, 0, bom),
+                "invalid JSON in facts file: " + TrimReaderPosition(ex.Message)));
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString on a string that is not valid UTF-8.
+            throw new InputException(new Diagnostic(
+                DiagnosticCodes.FactsInvalid, DiagnosticSeverity.Error, new SourceLocation(path), "the facts file contains a string that is not valid UTF-8"));
+        }
+    }
+
+    private static void ReadFirmware(ref Utf8JsonReader reader, Context context, ImmutableArray<FirmwareFact>.Builder firmware)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'firmware' must be an array of objects");
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "each 'firmware' entry must be an object");
+            }
+
+            var entry = context.Location(ref reader);
+            FirmwareKind? kind = null;
+            FirmwareVersion? version = null;
+            bool? amt = null;
+            string? source = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("kind"u8))
+                {
+                    reader.Read();
+                    kind = ReadKind(ref reader, context);
+                }
+                else if (reader.ValueTextEquals("version"u8))
+                {
+                    reader.Read();
+                    version = ReadVersion(ref reader, context);
+                }
+                else if (reader.ValueTextEquals("amt"u8))
+                {
+                    reader.Read();
+                    amt = reader.TokenType switch
+                    {
+                        JsonTokenType.True => true,
+                        JsonTokenType.False => false,
+                        JsonTokenType.Null => null,
+                        _ => throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'amt' must be true, false or null"),
+                    };
+                }
+                else if (reader.ValueTextEquals("source"u8))
+                {
+                    reader.Read();
+                    source = reader.TokenType switch
+                    {
+                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Null => null,
+                        _ => throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'source' must be a string"),
+                    };
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (kind is null)
+            {
+                throw new InputException(new Diagnostic(DiagnosticCodes.FactsInvalid, DiagnosticSeverity.Error, entry, "a 'firmware' entry has no 'kind' (me, sps or txe)"));
+            }
+
+            if (version is null)
+            {
+                throw new InputException(new Diagnostic(DiagnosticCodes.FactsBadFirmwareVersion, DiagnosticSeverity.Error, entry, "a 'firmware' entry has no 'version'"));
+            }
+
+            var fileName = Path.GetFileName(context.Path);
+            firmware.Add(new FirmwareFact(kind.Value, version.Value, amt, source is null ? fileName : $"{source} ({fileName})"));
+        }
+    }
+
+    private static FirmwareKind ReadKind(ref Utf8JsonReader reader, Context context)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            var text = reader.GetString()!;
+            if (text.Equals("me", StringComparison.OrdinalIgnoreCase))
+            {
+                return FirmwareKind.Me;
+            }
+
+            if (text.Equals("sps", StringComparison.OrdinalIgnoreCase))
+            {
+                return FirmwareKind.Sps;
+            }
+
+            if (text.Equals("txe", StringComparison.OrdinalIgnoreCase))
+            {
+                return FirmwareKind.Txe;
+            }
+        }
+
+        throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'kind' must be \"me\", \"sps\" or \"txe\"");
+    }
+
+    private static FirmwareVersion ReadVersion(ref Utf8JsonReader reader, Context context)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw context.Fail(DiagnosticCodes.FactsBadFirmwareVersion, ref reader, "'version' must be a string major.minor.hotfix.build");
+        }
+
+        var text = reader.GetString();
+        return FirmwareVersion.TryParse(text, out var version, out var error)
+            ? version
+            : throw context.Fail(DiagnosticCodes.FactsBadFirmwareVersion, ref reader, $"firmware version '{text}' is not major.minor.hotfix.build: {error}");
+    }
+
+    private static void ReadNotes(ref Utf8JsonReader reader, Context context, ImmutableArray<string>.Builder notes)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'notes' must be an array of strings");
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "each 'notes' entry must be a string");
+            }
+
+            notes.Add(reader.GetString()!);
+        }
+    }
+
+    private static string TrimReaderPosition(string message)
+    {
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    private sealed class Context(byte[] bytes, int bom, string path)
+    {
+        public string Path => path;
+
+        public SourceLocation Location(ref Utf8JsonReader reader) =>
+            JsonLocations.At(path, bytes, bom + (int)reader.TokenStartIndex, 0, 0, bom);
+
+        public InputException Fail(string code, ref Utf8JsonReader reader, string message) =>
+            new(new Diagnostic(code, DiagnosticSeverity.Error, Location(ref reader), message));
+    }
+}
