@@ -9,10 +9,7 @@ namespace VulnTriage.Inventory.Mackerel;
 /// Where one CPU value's bytes lie in the parser's buffer (no string made yet), or its unescaped text when the JSON
 /// string had escapes. <c>default</c> means absent (missing or <c>null</c>).
 /// </summary>
-internal readonly record struct RawValue(int TokenIndex, int Start, int Length, string? Text)
-{
-    public bool Present => Text is not null || Start > 0 || Length > 0;
-}
+internal readonly record struct RawValue(int TokenIndex, int Start, int Length, string? Text, bool Present = true);
 
 /// <summary>The values of one <c>meta.cpu</c> element that identification uses.</summary>
 internal struct CpuEntry

@@ -635,7 +635,17 @@ internal sealed partial class MackerelStreamParser
         }
         else
         {
-            processors = _cpus.Build(_buffer, _strings, out var signatureProblems);
+            List<(int TokenIndex, string Text)> signatureProblems;
+            try
+            {
+                processors = _cpus.Build(_buffer, _strings, out signatureProblems);
+            }
+            catch (ArgumentException)
+            {
+                // StringCache decodes strictly: a CPU string that is not UTF-8 is broken input, not a brand string.
+                throw Fail(DiagnosticCodes.InventoryInvalidJson, LocationAtBufferIndex(hostStart), $"host '{_name}': a meta.cpu string is not valid UTF-8");
+            }
+
             foreach (var (tokenIndex, text) in signatureProblems)
             {
                 _pendingDiagnostics.Add(new Diagnostic(

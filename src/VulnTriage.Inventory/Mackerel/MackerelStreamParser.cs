@@ -26,6 +26,8 @@ internal enum StepResult
 /// the reader state carried across refills; each host object is parsed by a pull parser once it lies wholly in the
 /// buffer. When a host runs past the buffer end, its partial parse is dropped, the buffer is refilled (grown if the
 /// host alone fills it) and the host is parsed again from its start, so the common path is a single pass.
+/// Hot methods are marked AggressiveOptimization: the CLI reads one inventory per process, and tier-0 code would
+/// otherwise parse a large share of it (measured: ~100 MB/s cold vs ~150 MB/s with it, ~700 MB/s warm).
 /// </summary>
 internal sealed partial class MackerelStreamParser : IDisposable
 {

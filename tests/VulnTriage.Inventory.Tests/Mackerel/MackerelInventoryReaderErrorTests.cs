@@ -183,6 +183,20 @@ public sealed class MackerelInventoryReaderErrorTests
     }
 
     [Fact]
+    public void Should_Fail_As_Invalid_Json_At_The_Host_When_A_Cpu_String_Is_Not_Utf8()
+    {
+        // Given
+        byte[] input = [.. "[{\"id\":\"a\",\"name\":\"b\",\"meta\":{\"cpu\":[{\"model_name\":\"Intel"u8, 0xC3, 0x28, .. "\"}]}}]"u8];
+
+        // When
+        var d = Error(input, 1 << 20);
+
+        // Then
+        Assert.Equal(DiagnosticCodes.InventoryInvalidJson, d.Code);
+        Assert.Equal(1, d.Location.BytePosition);
+    }
+
+    [Fact]
     public void Should_Fail_As_Invalid_Json_When_A_String_Is_Not_Utf8()
     {
         // Given

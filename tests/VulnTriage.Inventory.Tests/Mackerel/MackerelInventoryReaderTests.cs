@@ -496,7 +496,7 @@ public sealed class MackerelInventoryReaderTests
             // Then
             Assert.True(stream.BytesProduced >= 200L << 20);
             Assert.Equal(stream.HostsWritten, count);
-            Assert.True(maxLive < 64L << 20, $"live managed memory reached {maxLive / (1 << 20)} MiB");
+            Assert.True(maxLive < 16L << 20, $"live managed memory reached {maxLive / (1 << 20)} MiB");
         }
     }
 }
