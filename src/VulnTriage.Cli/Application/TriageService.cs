@@ -21,6 +21,7 @@ internal static class TriageService
         CancellationToken cancellationToken)
     {
         var cache = new IdentificationCache();
+        var memo = new EvaluationMemo();
         var findings = new List<Finding>();
         int read = 0, retired = 0, factsUsed = 0;
         var evaluated = new List<Host>();
@@ -48,7 +49,9 @@ internal static class TriageService
 
             foreach (var advisory in advisories)
             {
-                findings.Add(AdvisoryEvaluator.Evaluate(advisory, host, hostFacts ?? HostFacts.None, cache));
+                findings.Add(hostFacts is null
+                    ? memo.Evaluate(advisory, host, cache)
+                    : AdvisoryEvaluator.Evaluate(advisory, host, hostFacts, cache));
             }
         }
 
@@ -63,6 +66,50 @@ internal static class TriageService
         findings.Sort(FindingOrder.Instance);
         var summary = new InventorySummary(inventoryName, read, read - retired, retired, cache.Count, factsUsed);
         return new TriageReport([.. advisories], [.. findings], [.. diagnostics], summary, clock.GetUtcNow(), ToolInfo.Version);
+    }
+}
+
+/// <summary>
+/// Fleets repeat the same hardware: hosts without facts that share processors and cloud facts get the same verdict
+/// and evidence, so each distinct combination is evaluated once and the finding is re-addressed to each host.
+/// Evidence never contains the host's own name or id, which is what makes this sound.
+/// </summary>
+internal sealed class EvaluationMemo
+{
+    private readonly Dictionary<string, Finding> _findings = new(StringComparer.Ordinal);
+
+    public Finding Evaluate(Core.Advisories.Advisory advisory, Host host, IdentificationCache cache)
+    {
+        var key = Key(advisory.Id, host);
+        if (_findings.TryGetValue(key, out var template))
+        {
+            return template with { Host = host };
+        }
+
+        var finding = AdvisoryEvaluator.Evaluate(advisory, host, HostFacts.None, cache);
+        _findings[key] = finding;
+        return finding;
+    }
+
+    private static string Key(string advisoryId, Host host)
+    {
+        // Length-prefixed fields: host names and CPU strings are attacker-controlled, so no separator can be trusted.
+        var sb = new System.Text.StringBuilder();
+        void Field(string? value) => sb.Append(value?.Length ?? -1).Append(':').Append(value);
+        Field(advisoryId);
+        Field(host.Cloud?.Provider.ToString());
+        Field(host.Cloud?.RawProvider);
+        Field(host.Cloud?.InstanceType);
+        Field(host.Cloud?.Evidence);
+        Field(host.CpuFactsNote);
+        foreach (var p in host.Processors)
+        {
+            Field(p.VendorId);
+            Field(p.BrandString);
+            Field(p.Signature?.ToDecimalString());
+        }
+
+        return sb.ToString();
     }
 }
 
