@@ -5,10 +5,9 @@ using VulnTriage.Core.Matching;
 namespace VulnTriage.Reports.Common;
 
 /// <summary>
-/// Picks an advisory's vendor pages for a host by its platform (board/system) vendor.
-/// The inventory has no platform vendor today, so the only source is an evidence fact named
-/// <see cref="PlatformVendorFact"/>; when a matcher or facts file starts producing it, pages are selected
-/// without changing the writers.
+/// Picks an advisory's vendor pages for a host by its platform (system or board) vendor, as the host's facts
+/// (DMI, from the probe or a facts file) give it in <see cref="Finding.Platform"/>; an evidence fact named
+/// <see cref="PlatformVendorFact"/> is the fallback. Keywords match whole words ("hp" matches "HP" but not "HPE").
 /// </summary>
 internal static class VendorPageSelector
 {
@@ -18,6 +17,12 @@ internal static class VendorPageSelector
     /// <summary>The platform vendor of the host, lower-case, or <c>null</c> when not known.</summary>
     public static string? PlatformVendor(Finding finding)
     {
+        var fromFacts = finding.Platform?.SystemVendor ?? finding.Platform?.BoardVendor;
+        if (!string.IsNullOrWhiteSpace(fromFacts))
+        {
+            return fromFacts.Trim().ToLowerInvariant();
+        }
+
         if (finding.Evidence.IsDefaultOrEmpty)
         {
             return null;
@@ -45,7 +50,32 @@ internal static class VendorPageSelector
             return [];
         }
 
+        var words = Words(platformVendor);
         return [.. advisory.VendorPages.Where(p => !p.Matches.IsDefaultOrEmpty
-            && p.Matches.Any(m => m.Length > 0 && platformVendor.Contains(m, StringComparison.Ordinal)))];
+            && p.Matches.Any(m => Words(m) is { Length: > 2 } keyword && words.Contains(keyword, StringComparison.Ordinal)))];
+    }
+
+    /// <summary>" dell inc " for "Dell Inc.": lower-case alphanumeric words between single spaces.</summary>
+    private static string Words(string text)
+    {
+        var sb = new System.Text.StringBuilder(" ");
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                sb.Append(c);
+            }
+            else if (sb[^1] != ' ')
+            {
+                sb.Append(' ');
+            }
+        }
+
+        if (sb[^1] != ' ')
+        {
+            sb.Append(' ');
+        }
+
+        return sb.ToString();
     }
 }
