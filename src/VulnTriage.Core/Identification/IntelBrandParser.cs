@@ -442,7 +442,7 @@ internal static partial class IntelBrandParser
                     {
                         "50" or "30" => ("kaby-lake", "kaby-lake-r"),
                         "65" or "45" => ("whiskey-lake", null),
-                        "59" or "69" or "79" or "09" => ("coffee-lake", null),
+                        "59" or "69" or "79" or "09" or "57" => ("coffee-lake", null),
                         "21" => ("cannon-lake", null),
                         _ => (null, null),
                     };
@@ -486,7 +486,8 @@ internal static partial class IntelBrandParser
             return MarketSegment.Embedded;
         }
 
-        if (suffix.StartsWith('U') || suffix.StartsWith('Y') || suffix.StartsWith('H') || suffix.StartsWith('M') || suffix is "QM" or "XM")
+        if (suffix.Contains('U', StringComparison.Ordinal) || suffix.Contains('Y', StringComparison.Ordinal) || suffix.StartsWith('H') || suffix.StartsWith('M')
+            || suffix is "QM" or "XM")
         {
             return MarketSegment.Mobile;
         }
