@@ -94,7 +94,8 @@ internal static partial class AmdBrandParser
         var z = false;
         foreach (var t in tokens)
         {
-            if (t is "WITH" or "W/" or "PROCESSOR" or "RADEON" or "MOBILE" || t.EndsWith("-CORE", StringComparison.Ordinal) || t.EndsWith("-CORES", StringComparison.Ordinal) || parts.Count >= 6)
+            if (t is "WITH" or "W/" or "PROCESSOR" or "RADEON" or "MOBILE" || t.EndsWith("-CORE", StringComparison.Ordinal) || t.EndsWith("-CORES", StringComparison.Ordinal) || parts.Count >= 6
+                || !ModelTokenRegex().IsMatch(t))
             {
                 break;
             }
@@ -405,6 +406,9 @@ internal static partial class AmdBrandParser
 
     [GeneratedRegex(@"\b(E1|E2|E|C|GX|G)-(T?\d{2,4}[A-Z]{0,2})(?![A-Z0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex SmallApuRegex();
+
+    [GeneratedRegex(@"^[A-Z0-9+]{1,12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ModelTokenRegex();
 
     [GeneratedRegex(@"\bSEMPRON (?:PROCESSOR )?1\d{2}\b", RegexOptions.CultureInvariant)]
     private static partial Regex SempronK10Regex();

@@ -182,4 +182,17 @@ public sealed class CpuIdentifierTests
         var perSecond = Rounds * rows.Length / stopwatch.Elapsed.TotalSeconds;
         Assert.True(perSecond > 25_000, $"{perSecond:F0} identifications/s");
     }
+
+    [Theory]
+    [InlineData("AMD Ryzen 7 <script>alert(1)</script> 5800X")]
+    [InlineData("Intel(R) Core(TM) i7-<img src=x> CPU")]
+    public void Should_KeepMarkupOutOfTheModelNumber_When_BrandStringCarriesIt(string brand)
+    {
+        // When
+        var id = CpuIdentifier.Identify(null, brand, null);
+
+        // Then
+        Assert.DoesNotContain('<', id.ModelNumber ?? "");
+        Assert.DoesNotContain('<', id.Reason);
+    }
 }
