@@ -20,9 +20,17 @@ internal static class VulnTriageCli
             HostsCommand.Build(env, cancellationToken),
             IdentifyCommand.Build(env, cancellationToken),
             AdvisoriesCommand.Build(env),
+            ProbeCommand.Build(env),
+            CheckCommand.Build(env),
         };
 
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.CommandResult.Command.Name == "check")
+        {
+            // A check plugin must answer UNKNOWN (3) on one stdout line, whatever went wrong.
+            return CheckCommand.UsageError(env, parse.Errors[0].Message);
+        }
+
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -32,6 +32,7 @@ internal static class FactsFileParser
 
             var firmware = ImmutableArray.CreateBuilder<FirmwareFact>();
             var notes = ImmutableArray.CreateBuilder<string>();
+            PlatformInfo? platform = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("firmware"u8))
@@ -43,6 +44,11 @@ internal static class FactsFileParser
                 {
                     reader.Read();
                     ReadNotes(ref reader, context, notes);
+                }
+                else if (reader.ValueTextEquals("platform"u8))
+                {
+                    reader.Read();
+                    platform = ReadPlatform(ref reader, context);
                 }
                 else if (reader.ValueTextEquals("schema"u8))
                 {
@@ -72,7 +78,7 @@ internal static class FactsFileParser
             {
             }
 
-            return new HostFacts(firmware.ToImmutable(), path, notes.ToImmutable());
+            return new HostFacts(firmware.ToImmutable(), path, notes.ToImmutable(), platform);
         }
         catch (JsonException ex)
         {
@@ -204,6 +210,77 @@ internal static class FactsFileParser
         return FirmwareVersion.TryParse(text, out var version, out var error)
             ? version
             : throw context.Fail(DiagnosticCodes.FactsBadFirmwareVersion, ref reader, $"firmware version '{text}' is not major.minor.hotfix.build: {error}");
+    }
+
+    /// <summary>
+    /// The probe's <c>platform</c> object (DMI): <c>sys_vendor</c>, <c>product_name</c>, <c>bios_vendor</c>, <c>bios_version</c>,
+    /// <c>bios_date</c>, <c>board_vendor</c>, <c>board_name</c>, each a string or null; other keys are ignored. An object
+    /// with none of them gives no platform.
+    /// </summary>
+    private static PlatformInfo? ReadPlatform(ref Utf8JsonReader reader, Context context)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'platform' must be an object");
+        }
+
+        string? sysVendor = null, productName = null, biosVendor = null, biosVersion = null, biosDate = null, boardVendor = null, boardName = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ref var target = ref sysVendor;
+            if (reader.ValueTextEquals("sys_vendor"u8))
+            {
+                target = ref sysVendor;
+            }
+            else if (reader.ValueTextEquals("product_name"u8))
+            {
+                target = ref productName;
+            }
+            else if (reader.ValueTextEquals("bios_vendor"u8))
+            {
+                target = ref biosVendor;
+            }
+            else if (reader.ValueTextEquals("bios_version"u8))
+            {
+                target = ref biosVersion;
+            }
+            else if (reader.ValueTextEquals("bios_date"u8))
+            {
+                target = ref biosDate;
+            }
+            else if (reader.ValueTextEquals("board_vendor"u8))
+            {
+                target = ref boardVendor;
+            }
+            else if (reader.ValueTextEquals("board_name"u8))
+            {
+                target = ref boardName;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            var key = reader.GetString();
+            reader.Read();
+            target = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.Null => null,
+                _ => throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, $"'platform.{key}' must be a string or null"),
+            };
+        }
+
+        return sysVendor is null && productName is null && biosVendor is null && biosVersion is null && biosDate is null && boardVendor is null && boardName is null
+            ? null
+            : new PlatformInfo(sysVendor, productName, biosVendor, biosVersion, biosDate, boardVendor, boardName);
     }
 
     private static void ReadNotes(ref Utf8JsonReader reader, Context context, ImmutableArray<string>.Builder notes)
