@@ -195,9 +195,17 @@ public static class AdvisoryEvaluator
             return new Finding(advisory.Id, host, Verdict.NeedsConfirmation, Stage.Cpu, environment, identities, [evidence, .. notes], [], Messages.CheckHypervisor);
         }
 
-        // 3. Anything we cannot rule out with confidence stays unknown.
-        foreach (var identity in identities)
+        // 3. Anything we cannot rule out with confidence stays unknown. The one exception is the CPUID vendor id: when
+        //    every rule names other vendors, an AMD/Hygon/VIA part is out of scope however little else is known.
+        //    (Synthetic virtual CPUs, whose vendor id may be made up, were handled above.)
+        for (var i = 0; i < identities.Length; i++)
         {
+            var identity = identities[i];
+            if (RuledOutByVendorId(advisory, host.Processors[i]))
+            {
+                continue;
+            }
+
             if (identity.Confidence is IdentificationConfidence.Unknown or IdentificationConfidence.Low)
             {
                 var evidence = new Evidence($"{advisory.Id}#cpu/unidentified", Messages.Unidentified(identity), cpuFacts);
@@ -215,6 +223,15 @@ public static class AdvisoryEvaluator
         // 4. Every processor is identified and outside every rule.
         var outside = new Evidence($"{advisory.Id}#cpu/outside-listed-families", Messages.OutsideFamilies(identities, advisory), cpuFacts);
         return new Finding(advisory.Id, host, Verdict.NotAffected, Stage.Cpu, environment, identities, [outside, .. notes], [], Messages.NoAction);
+    }
+
+    /// <summary>Whether the CPUID vendor id alone puts the processor outside every CPU rule (all rules name other vendors).</summary>
+    private static bool RuledOutByVendorId(Advisory advisory, ProcessorFact fact)
+    {
+        var vendor = CpuIdentifier.VendorFromId(fact.VendorId);
+        return vendor != CpuVendor.Unknown
+            && !advisory.CpuRules.IsDefaultOrEmpty
+            && advisory.CpuRules.All(r => !r.Match.Vendors.IsDefaultOrEmpty && !r.Match.Vendors.Contains(vendor));
     }
 
     private static ImmutableArray<Evidence> NotesEvidence(Advisory advisory, HostFacts facts) =>
