@@ -72,6 +72,22 @@ internal static class MackerelInventory
             MaxConcurrency = parse.GetValue(options.Concurrency),
             RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(options.Timeout)),
         };
+        if (env.ErrorIsTerminal)
+        {
+            // A long back-off should not look like a hang; piped runs stay quiet.
+            var gate = new Lock();
+            apiOptions = apiOptions with
+            {
+                RetryNotice = notice =>
+                {
+                    lock (gate)
+                    {
+                        env.Error.WriteLine("vulntriage: " + VulnTriageCli.OneLine(notice));
+                    }
+                },
+            };
+        }
+
         apiOptions = env.TuneMackerelApi?.Invoke(apiOptions) ?? apiOptions;
 
         var http = CreateHttpClient(apiOptions.MaxConcurrency);

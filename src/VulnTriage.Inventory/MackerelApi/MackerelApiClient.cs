@@ -307,6 +307,8 @@ public sealed class MackerelApiClient
                     $"{failure}; gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} in {Seconds(elapsed)} s (retry budget {Seconds(_options.RetryBudget)} s)"));
             }
 
+            _options.RetryNotice?.Invoke(string.Create(CultureInfo.InvariantCulture,
+                $"{endpoint}: {failure}; retrying in {Seconds(delay)} s (attempt {attempt + 1})"));
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }

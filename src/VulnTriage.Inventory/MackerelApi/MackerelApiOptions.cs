@@ -45,13 +45,16 @@ public sealed record MackerelApiOptions
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Total time one request may spend in attempts and back-off before its failure is final.</summary>
-    public TimeSpan RetryBudget { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan RetryBudget { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>First back-off delay (doubled each retry, with jitter).</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Longest back-off delay between two attempts (a longer <c>Retry-After</c> is still honoured within the budget).</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Told about each retry before its back-off (endpoint path, failure, delay; never the key), e.g. for a terminal notice.</summary>
+    public Action<string>? RetryNotice { get; init; }
 
     /// <summary>The <c>GET /api/v0/hosts</c> path and query: repeated <c>status=</c> and <c>role=</c> keys, as mackerel-client-go builds it.</summary>
     public string HostsPathAndQuery()

@@ -9,7 +9,13 @@ internal static class ApiRunner
     public static CliRunner.Result Run(FakeMackerelServer server, params string[] args) =>
         RunWith(new Dictionary<string, string> { ["MACKEREL_APIKEY"] = FakeMackerelServer.ApiKey }, o => o, [.. args, "--apibase", server.BaseUrl]);
 
-    public static CliRunner.Result RunWith(IReadOnlyDictionary<string, string> variables, Func<MackerelApiOptions, MackerelApiOptions> tune, params string[] args)
+    public static CliRunner.Result RunWith(IReadOnlyDictionary<string, string> variables, Func<MackerelApiOptions, MackerelApiOptions> tune, params string[] args) =>
+        RunWith(variables, tune, terminal: false, args);
+
+    public static CliRunner.Result RunOnTerminal(FakeMackerelServer server, params string[] args) =>
+        RunWith(new Dictionary<string, string> { ["MACKEREL_APIKEY"] = FakeMackerelServer.ApiKey }, o => o, terminal: true, [.. args, "--apibase", server.BaseUrl]);
+
+    private static CliRunner.Result RunWith(IReadOnlyDictionary<string, string> variables, Func<MackerelApiOptions, MackerelApiOptions> tune, bool terminal, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -19,7 +25,7 @@ internal static class ApiRunner
             () => new MemoryStream(),
             new FakeTimeProvider(CliRunner.Now),
             name => variables.TryGetValue(name, out var v) ? v : null,
-            ErrorIsTerminal: false,
+            ErrorIsTerminal: terminal,
             TuneMackerelApi: o => tune(o with
             {
                 RequestTimeout = TimeSpan.FromSeconds(5),

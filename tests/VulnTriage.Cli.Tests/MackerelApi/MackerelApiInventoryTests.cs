@@ -268,6 +268,32 @@ public sealed class MackerelApiInventoryTests
     }
 
     [Fact]
+    public void Should_Announce_The_Retry_On_Stderr_When_Stderr_Is_A_Terminal()
+    {
+        // Given
+        using var server = new FakeMackerelServer();
+        SampleFleet.Load(server, copies: 1);
+        server.Fault = async (ctx, path, before) =>
+        {
+            if (path != "/api/v0/services" || before > 0)
+            {
+                return false;
+            }
+
+            await FakeMackerelServer.WriteJsonAsync(ctx, 429, """{"error":"Too many requests"}""", new Dictionary<string, string> { ["Retry-After"] = "0" });
+            return true;
+        };
+
+        // When
+        var r = ApiRunner.RunOnTerminal(server, "triage", "INTEL-SA-00086", "--inventory", "mackerel", "--format", "json");
+
+        // Then
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("vulntriage: /api/v0/services: HTTP 429 Too Many Requests (server: \"Too many requests\"); retrying in 0 s (attempt 2)", r.Err, StringComparison.Ordinal);
+        ApiRunner.AssertKeyAbsent(r);
+    }
+
+    [Fact]
     public void Should_Retry_And_Use_The_Metadata_When_A_Metadata_Request_Answers_500_Once()
     {
         // Given
