@@ -16,6 +16,9 @@ internal static class Program
               compact, about 94 MB; --indent 4 gives mkr's exact layout, about 199 MB). Streams to disk.
           VulnTriage.Bench identify [--iterations N]
               Times CpuIdentifier.Identify over the distinct sample processors (default 1000000 calls).
+          VulnTriage.Bench serve-mackerel --inventory FILE [--port N] [--metadata-every N]
+              Serves FILE (from generate) as a local Mackerel API on 127.0.0.1 (key: bench-key) with
+              vulntriage metadata on every Nth host (default 3), until stdin closes. See docs/mackerel-api.md.
         """;
 
     public static int Main(string[] args)
@@ -33,6 +36,10 @@ internal static class Program
             {
                 "generate" => Generate(options),
                 "identify" => IdentifyBench.Run(GetInt(options, "iterations", 1_000_000), Console.Out),
+                "serve-mackerel" => MackerelApiServe.Run(
+                    options.TryGetValue("inventory", out var inventory) ? inventory : throw new ArgumentException("serve-mackerel needs --inventory FILE"),
+                    GetInt(options, "port", 18086),
+                    GetInt(options, "metadata-every", 3)),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

@@ -9,12 +9,16 @@ namespace VulnTriage.Cli;
 /// <param name="OpenStandardInput">Opens standard input as a stream.</param>
 /// <param name="Clock">The clock (reports carry the time they were made).</param>
 /// <param name="GetEnvironmentVariable">Reads an environment variable.</param>
+/// <param name="ErrorIsTerminal">Whether standard error is a terminal (progress is shown only then).</param>
+/// <param name="TuneMackerelApi">Adjusts the Mackerel API options (tests: short timeouts and back-off).</param>
 internal sealed record CliEnvironment(
     TextWriter Out,
     TextWriter Error,
     Func<Stream> OpenStandardInput,
     TimeProvider Clock,
-    Func<string, string?> GetEnvironmentVariable)
+    Func<string, string?> GetEnvironmentVariable,
+    bool ErrorIsTerminal = false,
+    Func<VulnTriage.Inventory.MackerelApi.MackerelApiOptions, VulnTriage.Inventory.MackerelApi.MackerelApiOptions>? TuneMackerelApi = null)
 {
     /// <summary>The real process environment.</summary>
     public static CliEnvironment FromProcess()
@@ -22,7 +26,7 @@ internal sealed record CliEnvironment(
         var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         var stdout = new StreamWriter(Console.OpenStandardOutput(), utf8, 1 << 16) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError(), utf8) { AutoFlush = true };
-        return new CliEnvironment(stdout, stderr, Console.OpenStandardInput, TimeProvider.System, Environment.GetEnvironmentVariable);
+        return new CliEnvironment(stdout, stderr, Console.OpenStandardInput, TimeProvider.System, Environment.GetEnvironmentVariable, ErrorIsTerminal: !Console.IsErrorRedirected);
     }
 }
 

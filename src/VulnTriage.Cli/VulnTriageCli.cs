@@ -13,6 +13,10 @@ internal static class VulnTriageCli
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(env);
+        if (Application.MackerelInventory.RefuseKeyArgument(args, env.Error))
+        {
+            return ExitCodes.Usage;
+        }
 
         var root = new RootCommand("VulnTriage: is any of our machinery affected? Triage a host inventory against hardware and firmware advisories, with evidence.")
         {

@@ -4,6 +4,7 @@ using VulnTriage.Core.Identification;
 using VulnTriage.Core.Inventory;
 using VulnTriage.Core.Matching;
 using VulnTriage.Core.Reporting;
+using VulnTriage.Inventory;
 using VulnTriage.Inventory.Facts;
 
 namespace VulnTriage.Cli.Application;
@@ -18,14 +19,29 @@ internal static class TriageService
         FactsDirectory? facts,
         List<Diagnostic> diagnostics,
         TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        Run(advisories, inventoryName, new InventoryReading([], hosts.Select(h => new InventoryEntry(h, null))), facts, diagnostics, clock, cancellationToken);
+
+    /// <summary>
+    /// The triage over an opened inventory. A host's facts come from its <c>--facts</c> file when there is one,
+    /// else from the inventory source (Mackerel metadata): the local file wins.
+    /// </summary>
+    public static TriageReport Run(
+        IReadOnlyList<Advisory> advisories,
+        string inventoryName,
+        InventoryReading reading,
+        FactsDirectory? facts,
+        List<Diagnostic> diagnostics,
+        TimeProvider clock,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(reading);
         var cache = new IdentificationCache();
         var memo = new EvaluationMemo();
         var findings = new List<Finding>();
         int read = 0, retired = 0, factsUsed = 0;
         var evaluated = new List<Host>();
-        foreach (var host in hosts)
+        foreach (var (host, sourceFacts) in reading.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             read++;
@@ -36,7 +52,7 @@ internal static class TriageService
                 continue;
             }
 
-            var hostFacts = facts?.Find(host);
+            var hostFacts = facts?.Find(host) ?? sourceFacts;
             if (hostFacts is not null)
             {
                 factsUsed++;
@@ -65,7 +81,7 @@ internal static class TriageService
 
         findings.Sort(FindingOrder.Instance);
         var summary = new InventorySummary(inventoryName, read, read - retired, retired, cache.Count, factsUsed);
-        return new TriageReport([.. advisories], [.. findings], [.. diagnostics], summary, clock.GetUtcNow(), ToolInfo.Version);
+        return new TriageReport([.. advisories], [.. findings], [.. diagnostics], summary, clock.GetUtcNow(), ToolInfo.Version, MackerelInventory.Teams(reading.Services));
     }
 }
 

@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<string> Inventory() => new("--inventory", "-i")
     {
-        Description = "Inventory to read: a file with `mkr hosts -v` output or an API response ({\"hosts\":[...]} / {\"host\":{...}}), or - for standard input.",
+        Description = "Inventory to read: a file with `mkr hosts -v` output or an API response ({\"hosts\":[...]} / {\"host\":{...}}), - for standard input, or mackerel to read the live Mackerel API (key from MACKEREL_APIKEY; see docs/mackerel-api.md).",
         Required = true,
     };
 

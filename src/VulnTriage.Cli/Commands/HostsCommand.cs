@@ -22,11 +22,13 @@ internal static class HostsCommand
         {
             inventory, format, includeRetired, output,
         };
+        var mackerel = MackerelOptions.AddTo(command);
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
             var diagnostics = new List<Diagnostic>();
-            var rows = Summarize(InventorySource.ReadHosts(parse.GetRequiredValue(inventory), env, diagnostics.Add), parse.GetValue(includeRetired), cancellationToken, out var hostsWithoutCpu, out var totalHosts);
+            using var opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), mackerel, env, forTriage: false, parse.GetValue(includeRetired), diagnostics.Add, cancellationToken);
+            var rows = Summarize(opened.Reading.Entries.Select(e => e.Host), parse.GetValue(includeRetired), cancellationToken, out var hostsWithoutCpu, out var totalHosts);
             CommonOptions.WriteOutput(parse.GetValue(output), env, w =>
             {
                 if (parse.GetValue(format) == "json")

@@ -32,6 +32,7 @@ internal static class TriageCommand
         {
             ids, inventory, facts, format, lang, groupBy, failOn, advisoriesDir, output,
         };
+        var mackerel = MackerelOptions.AddTo(command);
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
@@ -40,9 +41,9 @@ internal static class TriageCommand
             var diagnostics = new List<Diagnostic>();
             var factsDir = parse.GetValue(facts) is { } dir ? FactsDirectory.Load(dir, diagnostics.Add) : null;
             var inventoryName = parse.GetRequiredValue(inventory);
-            var hosts = InventorySource.ReadHosts(inventoryName, env, diagnostics.Add);
+            using var opened = MackerelInventory.Open(parse, inventoryName, mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken);
 
-            var report = TriageService.Run(advisories, inventoryName, hosts, factsDir, diagnostics, env.Clock, cancellationToken);
+            var report = TriageService.Run(advisories, opened.Name, opened.Reading, factsDir, diagnostics, env.Clock, cancellationToken);
 
             var writer = ReportWriters.Create(parse.GetValue(format) ?? "markdown");
             var options = new ReportOptions(parse.GetValue(lang) ?? "en", (parse.GetValue(groupBy) ?? "service") switch

@@ -64,6 +64,10 @@ public static class ReportSentences
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
+    /// <summary>A group label with its owning team: "Payments (team: payments-sre)" / 「Payments（担当: payments-sre）」.</summary>
+    public static string WithTeam(string group, string team, string lang) =>
+        NormalizeLang(lang) == "ja" ? $"{group}（担当: {team}）" : $"{group} (team: {team})";
+
     /// <summary>The group label for hosts without a service: "(no service)" / （サービス未設定）.</summary>
     public static string NoService(string lang) => NormalizeLang(lang) == "ja" ? "（サービス未設定）" : "(no service)";
 

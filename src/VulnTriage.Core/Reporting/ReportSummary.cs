@@ -138,7 +138,7 @@ public sealed record ReportSummary(
                 counts,
                 environments,
                 ReportSentences.Headline(counts, lang),
-                Group(findings, options.GroupBy, lang)));
+                Group(findings, options.GroupBy, lang, report.ServiceTeams)));
         }
 
         var (total, combined) = Count(worst.Values, lang);
@@ -174,7 +174,7 @@ public sealed record ReportSummary(
         return (VerdictCounts.FromArray(all), environments.ToImmutable());
     }
 
-    private static ImmutableArray<ActionGroup> Group(List<Finding> findings, GroupBy groupBy, string lang)
+    private static ImmutableArray<ActionGroup> Group(List<Finding> findings, GroupBy groupBy, string lang, ImmutableDictionary<string, string>? teams)
     {
         var needing = findings.Where(f => f.Verdict.FailRank() < 3).ToList();
         if (needing.Count == 0)
@@ -215,7 +215,9 @@ public sealed record ReportSummary(
         var result = ImmutableArray.CreateBuilder<ActionGroup>(groups.Count + 1);
         foreach (var (key, list) in groups)
         {
-            result.Add(new ActionGroup(key, key, [.. list]));
+            var service = groupBy == GroupBy.Role && key.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? key[..colon] : key;
+            var label = teams is not null && teams.TryGetValue(service, out var team) ? ReportSentences.WithTeam(key, team, lang) : key;
+            result.Add(new ActionGroup(key, label, [.. list]));
         }
 
         if (unassigned.Count > 0)

@@ -34,13 +34,15 @@ public sealed record InventorySummary(string Source, int HostsRead, int HostsEva
 /// <param name="Inventory">Inventory facts.</param>
 /// <param name="GeneratedAt">When the report was made (injected clock).</param>
 /// <param name="ToolVersion">VulnTriage version.</param>
+/// <param name="ServiceTeams">Owning team per Mackerel service name (from service memos, when read from the API); <c>null</c> when unknown.</param>
 public sealed record TriageReport(
     ImmutableArray<Advisory> Advisories,
     ImmutableArray<Finding> Findings,
     ImmutableArray<Diagnostic> Diagnostics,
     InventorySummary Inventory,
     DateTimeOffset GeneratedAt,
-    string ToolVersion);
+    string ToolVersion,
+    ImmutableDictionary<string, string>? ServiceTeams = null);
 
 /// <summary>Options that shape a written report.</summary>
 /// <param name="Lang"><c>en</c> or <c>ja</c>.</param>
