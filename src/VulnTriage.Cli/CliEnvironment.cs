@@ -9,13 +9,18 @@ namespace VulnTriage.Cli;
 /// <param name="OpenStandardInput">Opens standard input as a stream.</param>
 /// <param name="Clock">The clock (reports carry the time they were made).</param>
 /// <param name="GetEnvironmentVariable">Reads an environment variable.</param>
+/// <param name="Ids">Makes ids for decisions and saved runs; <c>null</c> means random ids.</param>
 internal sealed record CliEnvironment(
     TextWriter Out,
     TextWriter Error,
     Func<Stream> OpenStandardInput,
     TimeProvider Clock,
-    Func<string, string?> GetEnvironmentVariable)
+    Func<string, string?> GetEnvironmentVariable,
+    Storage.IIdGenerator? Ids = null)
 {
+    /// <summary>The id generator in force.</summary>
+    public Storage.IIdGenerator IdGenerator => Ids ?? Storage.RandomIdGenerator.Instance;
+
     /// <summary>The real process environment.</summary>
     public static CliEnvironment FromProcess()
     {

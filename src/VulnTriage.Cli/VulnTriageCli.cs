@@ -20,6 +20,9 @@ internal static class VulnTriageCli
             HostsCommand.Build(env, cancellationToken),
             IdentifyCommand.Build(env, cancellationToken),
             AdvisoriesCommand.Build(env),
+            DecideCommand.Build(env),
+            DecisionsCommand.Build(env),
+            DiffCommand.Build(env),
         };
 
         var parse = root.Parse(args);

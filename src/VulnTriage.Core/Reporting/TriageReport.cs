@@ -34,13 +34,17 @@ public sealed record InventorySummary(string Source, int HostsRead, int HostsEva
 /// <param name="Inventory">Inventory facts.</param>
 /// <param name="GeneratedAt">When the report was made (injected clock).</param>
 /// <param name="ToolVersion">VulnTriage version.</param>
+/// <param name="StaleDecisions">Recorded decisions whose selector matched no host in this run (default: none).</param>
+/// <param name="Progress">Remediation progress over saved runs, oldest first, when a state database has runs (default: none).</param>
 public sealed record TriageReport(
     ImmutableArray<Advisory> Advisories,
     ImmutableArray<Finding> Findings,
     ImmutableArray<Diagnostic> Diagnostics,
     InventorySummary Inventory,
     DateTimeOffset GeneratedAt,
-    string ToolVersion);
+    string ToolVersion,
+    ImmutableArray<Decisions.Decision> StaleDecisions = default,
+    ImmutableArray<Decisions.RunProgress> Progress = default);
 
 /// <summary>Options that shape a written report.</summary>
 /// <param name="Lang"><c>en</c> or <c>ja</c>.</param>
