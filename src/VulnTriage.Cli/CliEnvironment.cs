@@ -11,6 +11,7 @@ namespace VulnTriage.Cli;
 /// <param name="GetEnvironmentVariable">Reads an environment variable.</param>
 /// <param name="ErrorIsTerminal">Whether standard error is a terminal (progress is shown only then).</param>
 /// <param name="TuneMackerelApi">Adjusts the Mackerel API options (tests: short timeouts and back-off).</param>
+/// <param name="Ids">Makes ids for decisions and saved runs; <c>null</c> means random ids.</param>
 internal sealed record CliEnvironment(
     TextWriter Out,
     TextWriter Error,
@@ -18,8 +19,12 @@ internal sealed record CliEnvironment(
     TimeProvider Clock,
     Func<string, string?> GetEnvironmentVariable,
     bool ErrorIsTerminal = false,
-    Func<VulnTriage.Inventory.MackerelApi.MackerelApiOptions, VulnTriage.Inventory.MackerelApi.MackerelApiOptions>? TuneMackerelApi = null)
+    Func<VulnTriage.Inventory.MackerelApi.MackerelApiOptions, VulnTriage.Inventory.MackerelApi.MackerelApiOptions>? TuneMackerelApi = null,
+    Storage.IIdGenerator? Ids = null)
 {
+    /// <summary>The id generator in force.</summary>
+    public Storage.IIdGenerator IdGenerator => Ids ?? Storage.RandomIdGenerator.Instance;
+
     /// <summary>The real process environment.</summary>
     public static CliEnvironment FromProcess()
     {

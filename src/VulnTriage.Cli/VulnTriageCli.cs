@@ -26,6 +26,9 @@ internal static class VulnTriageCli
             AdvisoriesCommand.Build(env),
             ProbeCommand.Build(env),
             CheckCommand.Build(env),
+            DecideCommand.Build(env),
+            DecisionsCommand.Build(env),
+            DiffCommand.Build(env),
         };
 
         var parse = root.Parse(args);

@@ -36,7 +36,7 @@ public sealed class CsvReportWriterTests
         // Then
         Assert.Equal(CsvReportWriter.Columns, rows[0]);
         Assert.Equal(report.Findings.Length + 1, rows.Count);
-        Assert.All(rows, r => Assert.Equal(16, r.Count));
+        Assert.All(rows, r => Assert.Equal(19, r.Count));
         for (var i = 0; i < report.Findings.Length; i++)
         {
             var f = report.Findings[i];

@@ -11,7 +11,7 @@ public sealed class JsonReportWriterTests
 {
     private static readonly JsonReportWriter Writer = new();
 
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
+    internal static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "testdata", "report.schema.json"))));
 
     [Theory]

@@ -27,10 +27,12 @@ internal static class TriageCommand
         failOn.AcceptOnlyFromAmong("affected", "needs_confirmation", "unknown");
         var advisoriesDir = CommonOptions.AdvisoriesDirectory();
         var output = CommonOptions.OutFile();
+        var db = StateOptions.Db();
+        var save = new Option<bool>("--save") { Description = "Store this run (every finding's verdict, stage and clauses) in the state database, for `vulntriage diff` and the progress table." };
 
         var command = new Command("triage", "Give every host in the inventory a verdict with evidence for each advisory, and write the conclusion-first report.")
         {
-            ids, inventory, facts, format, lang, groupBy, failOn, advisoriesDir, output,
+            ids, inventory, facts, format, lang, groupBy, failOn, advisoriesDir, output, db, save,
         };
         var mackerel = MackerelOptions.AddTo(command);
 
@@ -44,6 +46,18 @@ internal static class TriageCommand
             using var opened = MackerelInventory.Open(parse, inventoryName, mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken);
 
             var report = TriageService.Run(advisories, opened.Name, opened.Reading, factsDir, diagnostics, env.Clock, cancellationToken);
+
+            // Recorded decisions apply when the state database exists (--db, or the default location); --save creates it.
+            var statePath = parse.GetValue(db) is { } explicitDb ? explicitDb : StateOptions.TryResolveDefault(env);
+            if (statePath is not null && (parse.GetValue(save) || File.Exists(statePath)))
+            {
+                using var state = StateOptions.Open(statePath, env);
+                report = DecisionState.Apply(report, state, parse.GetValue(save), env.IdGenerator);
+            }
+            else if (parse.GetValue(save))
+            {
+                throw new UsageException("--save: no state database location: pass --db FILE (neither XDG_DATA_HOME nor HOME is set)");
+            }
 
             var writer = ReportWriters.Create(parse.GetValue(format) ?? "markdown");
             var options = new ReportOptions(parse.GetValue(lang) ?? "en", (parse.GetValue(groupBy) ?? "service") switch

@@ -28,6 +28,13 @@ public enum Verdict
 
     /// <summary>The identified CPU or the firmware is outside every affected range.</summary>
     NotAffected = 5,
+
+    /// <summary>
+    /// Set only by a recorded human decision: the host is (or may be) affected and the team accepted the risk.
+    /// Appended so the numeric values of the other members never change; its report position is given by
+    /// <see cref="Verdicts.ReportRank(Verdict)"/> (after <see cref="Unknown"/>).
+    /// </summary>
+    AcceptedRisk = 6,
 }
 
 /// <summary>What a verdict rests on.</summary>
@@ -41,6 +48,9 @@ public enum Stage
 
     /// <summary>The host is a cloud instance.</summary>
     Cloud,
+
+    /// <summary>A recorded human decision (<c>vulntriage decide</c>) outranks the machine verdict.</summary>
+    Decision,
 }
 
 /// <summary>Wire names and ordering helpers for <see cref="Verdict"/> and <see cref="Stage"/>.</summary>
@@ -48,7 +58,20 @@ public static class Verdicts
 {
     /// <summary>All verdicts in report order.</summary>
     public static ImmutableArray<Verdict> All { get; } =
-        [Verdict.Affected, Verdict.NeedsConfirmation, Verdict.Unknown, Verdict.Fixed, Verdict.ProviderManaged, Verdict.NotAffected];
+        [Verdict.Affected, Verdict.NeedsConfirmation, Verdict.Unknown, Verdict.AcceptedRisk, Verdict.Fixed, Verdict.ProviderManaged, Verdict.NotAffected];
+
+    /// <summary>The verdict's position in report order (0 = most urgent): its index in <see cref="All"/>.</summary>
+    public static int ReportRank(this Verdict verdict) => verdict switch
+    {
+        Verdict.Affected => 0,
+        Verdict.NeedsConfirmation => 1,
+        Verdict.Unknown => 2,
+        Verdict.AcceptedRisk => 3,
+        Verdict.Fixed => 4,
+        Verdict.ProviderManaged => 5,
+        Verdict.NotAffected => 6,
+        _ => throw new System.Diagnostics.UnreachableException(),
+    };
 
     /// <summary>snake_case wire name, e.g. <c>needs_confirmation</c>.</summary>
     public static string ToWire(this Verdict verdict) => verdict switch
@@ -59,6 +82,7 @@ public static class Verdicts
         Verdict.Fixed => "fixed",
         Verdict.ProviderManaged => "provider_managed",
         Verdict.NotAffected => "not_affected",
+        Verdict.AcceptedRisk => "accepted_risk",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
@@ -84,13 +108,14 @@ public static class Verdicts
         Stage.Cpu => "cpu",
         Stage.Firmware => "firmware",
         Stage.Cloud => "cloud",
+        Stage.Decision => "decision",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
     /// <summary>Parses a stage wire name.</summary>
     public static bool TryParseStage(string? text, out Stage stage)
     {
-        foreach (var s in new[] { Stage.Cpu, Stage.Firmware, Stage.Cloud })
+        foreach (var s in new[] { Stage.Cpu, Stage.Firmware, Stage.Cloud, Stage.Decision })
         {
             if (string.Equals(s.ToWire(), text, StringComparison.Ordinal))
             {
@@ -105,7 +130,7 @@ public static class Verdicts
 
     /// <summary>
     /// The <c>--fail-on</c> threshold order: affected (highest), needs_confirmation, unknown (lowest).
-    /// Returns 3 for verdicts that never fail a run.
+    /// Returns 3 for verdicts that never fail a run (including <see cref="Verdict.AcceptedRisk"/>: the risk was accepted).
     /// </summary>
     public static int FailRank(this Verdict verdict) => verdict switch
     {
@@ -155,6 +180,11 @@ public enum HostEnvironment
 /// <param name="Cves">The CVEs the verdict concerns (for affected/needs_confirmation: those that may apply).</param>
 /// <param name="Action">What to do next, in each language (check, update, nothing).</param>
 /// <param name="Platform">The host's platform (DMI vendor/product) when facts gave it; selects vendor pages.</param>
+/// <param name="Machine">
+/// When a recorded decision set <paramref name="Verdict"/> (stage <see cref="Stage.Decision"/>): what the machine said
+/// before it (verdict, stage), so reports show both. <c>null</c> for machine findings.
+/// </param>
+/// <param name="Decision">The decision applied to this finding, when one was.</param>
 public sealed record Finding(
     string AdvisoryId,
     Host Host,
@@ -165,7 +195,14 @@ public sealed record Finding(
     ImmutableArray<Evidence> Evidence,
     ImmutableArray<string> Cves,
     LocalizedText Action,
-    PlatformInfo? Platform = null);
+    PlatformInfo? Platform = null,
+    MachineVerdict? Machine = null,
+    Decisions.Decision? Decision = null);
+
+/// <summary>The machine's verdict and stage, kept beside a human decision that outranks it.</summary>
+/// <param name="Verdict">The machine verdict.</param>
+/// <param name="Stage">The stage it rested on.</param>
+public sealed record MachineVerdict(Verdict Verdict, Stage Stage);
 
 /// <summary>The total order of findings in every report: verdict, advisory, host name, host id.</summary>
 public sealed class FindingOrder : IComparer<Finding>
@@ -191,7 +228,7 @@ public sealed class FindingOrder : IComparer<Finding>
             return 1;
         }
 
-        var c = x.Verdict.CompareTo(y.Verdict);
+        var c = x.Verdict.ReportRank().CompareTo(y.Verdict.ReportRank());
         if (c != 0)
         {
             return c;

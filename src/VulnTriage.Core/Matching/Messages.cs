@@ -117,6 +117,7 @@ internal static class Messages
         Verdict.Fixed => "修正済み",
         Verdict.ProviderManaged => "プロバイダー管理",
         Verdict.NotAffected => "影響なし",
+        Verdict.AcceptedRisk => "リスク受容",
         _ => verdict.ToString(),
     };
 }

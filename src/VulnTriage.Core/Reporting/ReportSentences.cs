@@ -24,12 +24,14 @@ public static class ReportSentences
         (Verdict.Fixed, "ja") => "修正済み",
         (Verdict.ProviderManaged, "ja") => "プロバイダー管理",
         (Verdict.NotAffected, "ja") => "影響なし",
+        (Verdict.AcceptedRisk, "ja") => "リスク受容",
         (Verdict.Affected, _) => "Affected",
         (Verdict.NeedsConfirmation, _) => "Needs confirmation",
         (Verdict.Unknown, _) => "Unknown",
         (Verdict.Fixed, _) => "Fixed",
         (Verdict.ProviderManaged, _) => "Provider-managed",
         (Verdict.NotAffected, _) => "Not affected",
+        (Verdict.AcceptedRisk, _) => "Accepted risk",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
@@ -39,8 +41,10 @@ public static class ReportSentences
         (Stage.Cpu, _) => "CPU",
         (Stage.Firmware, "ja") => "ファームウェア",
         (Stage.Cloud, "ja") => "クラウド",
+        (Stage.Decision, "ja") => "判断記録",
         (Stage.Firmware, _) => "Firmware",
         (Stage.Cloud, _) => "Cloud",
+        (Stage.Decision, _) => "Decision",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
@@ -109,6 +113,24 @@ public static class ReportSentences
 
     private static string HeadlineEn(VerdictCounts c)
     {
+        var text = HeadlineEnCore(c);
+        return c.AcceptedRisk == 0
+            ? text
+            : text + (c.AcceptedRisk == 1
+                ? " 1 host carries an accepted risk."
+                : string.Create(CultureInfo.InvariantCulture, $" {c.AcceptedRisk} hosts carry an accepted risk."));
+    }
+
+    private static string HeadlineJa(VerdictCounts c)
+    {
+        var text = HeadlineJaCore(c);
+        return c.AcceptedRisk == 0
+            ? text
+            : text + string.Create(CultureInfo.InvariantCulture, $"リスク受容として記録されたホストが{c.AcceptedRisk}台あります。");
+    }
+
+    private static string HeadlineEnCore(VerdictCounts c)
+    {
         if (c.Total == 0)
         {
             return "No host was evaluated.";
@@ -135,10 +157,10 @@ public static class ReportSentences
 
         return rest.Count > 0
             ? "No host is confirmed affected; " + JoinEn(rest) + "."
-            : "No host is affected.";
+            : c.AcceptedRisk > 0 ? "No host needs action." : "No host is affected.";
     }
 
-    private static string HeadlineJa(VerdictCounts c)
+    private static string HeadlineJaCore(VerdictCounts c)
     {
         if (c.Total == 0)
         {
@@ -164,7 +186,7 @@ public static class ReportSentences
 
         return rest.Count > 0
             ? "影響が確定したホストはありません。ただし、" + string.Join("、", rest) + "あります。"
-            : "影響を受けるホストはありません。";
+            : c.AcceptedRisk > 0 ? "対応が必要なホストはありません。" : "影響を受けるホストはありません。";
     }
 
     private static string JoinEn(List<string> parts)
@@ -199,6 +221,7 @@ public static class ReportSentences
             Verdict.Fixed => "fixed",
             Verdict.ProviderManaged => "managed by the provider",
             Verdict.NotAffected => "not affected",
+            Verdict.AcceptedRisk => "accepted as a risk",
             _ => throw new System.Diagnostics.UnreachableException(),
         };
         return string.Create(CultureInfo.InvariantCulture, $"{n} {phrase}");
@@ -212,6 +235,7 @@ public static class ReportSentences
         Verdict.Fixed => "fixed — no action needed.",
         Verdict.ProviderManaged => "managed by the provider — no action for us.",
         Verdict.NotAffected => "not affected.",
+        Verdict.AcceptedRisk => "risk accepted.",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
@@ -223,6 +247,7 @@ public static class ReportSentences
         Verdict.Fixed => "修正済みのため対応不要",
         Verdict.ProviderManaged => "プロバイダー管理のため対応不要",
         Verdict.NotAffected => "影響なし",
+        Verdict.AcceptedRisk => "リスク受容",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 }

@@ -11,13 +11,14 @@ namespace VulnTriage.Core.Reporting;
 /// <param name="Fixed">Hosts with <see cref="Verdict.Fixed"/>.</param>
 /// <param name="ProviderManaged">Hosts with <see cref="Verdict.ProviderManaged"/>.</param>
 /// <param name="NotAffected">Hosts with <see cref="Verdict.NotAffected"/>.</param>
-public sealed record VerdictCounts(int Affected, int NeedsConfirmation, int Unknown, int Fixed, int ProviderManaged, int NotAffected)
+/// <param name="AcceptedRisk">Hosts with <see cref="Verdict.AcceptedRisk"/> (only ever set by a recorded decision).</param>
+public sealed record VerdictCounts(int Affected, int NeedsConfirmation, int Unknown, int Fixed, int ProviderManaged, int NotAffected, int AcceptedRisk = 0)
 {
     /// <summary>No hosts.</summary>
     public static VerdictCounts Zero { get; } = new(0, 0, 0, 0, 0, 0);
 
     /// <summary>All hosts counted.</summary>
-    public int Total => Affected + NeedsConfirmation + Unknown + Fixed + ProviderManaged + NotAffected;
+    public int Total => Affected + NeedsConfirmation + Unknown + Fixed + ProviderManaged + NotAffected + AcceptedRisk;
 
     /// <summary>Hosts that need someone to act: affected, needs confirmation, or unknown.</summary>
     public int NeedingAction => Affected + NeedsConfirmation + Unknown;
@@ -31,6 +32,7 @@ public sealed record VerdictCounts(int Affected, int NeedsConfirmation, int Unkn
         Verdict.Fixed => Fixed,
         Verdict.ProviderManaged => ProviderManaged,
         Verdict.NotAffected => NotAffected,
+        Verdict.AcceptedRisk => AcceptedRisk,
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
@@ -43,12 +45,13 @@ public sealed record VerdictCounts(int Affected, int NeedsConfirmation, int Unkn
         Verdict.Fixed => this with { Fixed = Fixed + 1 },
         Verdict.ProviderManaged => this with { ProviderManaged = ProviderManaged + 1 },
         Verdict.NotAffected => this with { NotAffected = NotAffected + 1 },
+        Verdict.AcceptedRisk => this with { AcceptedRisk = AcceptedRisk + 1 },
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
     /// <summary>Counts from an array indexed by <see cref="Verdict"/> value.</summary>
     internal static VerdictCounts FromArray(int[] counts) =>
-        new(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+        new(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
 }
 
 /// <summary>The verdicts of the hosts in one environment, with the sentence a team would write about them.</summary>
@@ -70,13 +73,15 @@ public sealed record ActionGroup(string? Key, string Label, ImmutableArray<Findi
 /// <param name="Environments">Per environment, in the order AWS, Google Cloud, Azure, on-premises; only those present.</param>
 /// <param name="Headline">The overall sentence in the report language.</param>
 /// <param name="ActionGroups">Hosts that need action, grouped as asked; empty when none do.</param>
+/// <param name="DecisionLines">Sentences about recorded decisions that set verdicts (e.g. "1 host looked in scope; the vendor page confirms it is not affected."); default: none.</param>
 public sealed record AdvisorySummary(
     Advisory Advisory,
     ImmutableArray<Finding> Findings,
     VerdictCounts Counts,
     ImmutableArray<EnvironmentSummary> Environments,
     string Headline,
-    ImmutableArray<ActionGroup> ActionGroups);
+    ImmutableArray<ActionGroup> ActionGroups,
+    ImmutableArray<string> DecisionLines = default);
 
 /// <summary>
 /// The conclusion of a report: per advisory, and combined. The combined counts are per host, using each host's
@@ -121,7 +126,7 @@ public sealed record ReportSummary(
                 list.Add(finding);
             }
 
-            if (!worst.TryGetValue(finding.Host.Id, out var seen) || finding.Verdict < seen.Verdict)
+            if (!worst.TryGetValue(finding.Host.Id, out var seen) || finding.Verdict.ReportRank() < seen.Verdict.ReportRank())
             {
                 worst[finding.Host.Id] = (finding.Verdict, finding.Environment);
             }
@@ -138,7 +143,8 @@ public sealed record ReportSummary(
                 counts,
                 environments,
                 ReportSentences.Headline(counts, lang),
-                Group(findings, options.GroupBy, lang, report.ServiceTeams)));
+                Group(findings, options.GroupBy, lang, report.ServiceTeams),
+                Decisions.DecisionApplier.ConclusionLines(findings, lang)));
         }
 
         var (total, combined) = Count(worst.Values, lang);
@@ -154,6 +160,7 @@ public sealed record ReportSummary(
             perEnvironment[i] = new int[Verdicts.All.Length];
         }
 
+        // Indexed by the enum's numeric value (0..6), not by report order.
         var all = new int[Verdicts.All.Length];
         foreach (var (verdict, environment) in items)
         {

@@ -10,10 +10,8 @@ public enum GroupBy
 {
     /// <summary>By Mackerel service.</summary>
     Service,
-
     /// <summary>By Mackerel service:role.</summary>
     Role,
-
     /// <summary>No grouping.</summary>
     None,
 }
@@ -35,6 +33,8 @@ public sealed record InventorySummary(string Source, int HostsRead, int HostsEva
 /// <param name="GeneratedAt">When the report was made (injected clock).</param>
 /// <param name="ToolVersion">VulnTriage version.</param>
 /// <param name="ServiceTeams">Owning team per Mackerel service name (from service memos, when read from the API); <c>null</c> when unknown.</param>
+/// <param name="StaleDecisions">Recorded decisions whose selector matched no host in this run (default: none).</param>
+/// <param name="Progress">Remediation progress over saved runs, oldest first, when a state database has runs (default: none).</param>
 public sealed record TriageReport(
     ImmutableArray<Advisory> Advisories,
     ImmutableArray<Finding> Findings,
@@ -42,7 +42,9 @@ public sealed record TriageReport(
     InventorySummary Inventory,
     DateTimeOffset GeneratedAt,
     string ToolVersion,
-    ImmutableDictionary<string, string>? ServiceTeams = null);
+    ImmutableDictionary<string, string>? ServiceTeams = null,
+    ImmutableArray<Decisions.Decision> StaleDecisions = default,
+    ImmutableArray<Decisions.RunProgress> Progress = default);
 
 /// <summary>Options that shape a written report.</summary>
 /// <param name="Lang"><c>en</c> or <c>ja</c>.</param>

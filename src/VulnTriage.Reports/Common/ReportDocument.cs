@@ -104,6 +104,11 @@ internal static class ReportDocument
         // Conclusion.
         sink.Heading(level, l.Conclusion);
         sink.Paragraph(Inline.Strong(summary.Headline));
+        foreach (var line in summary.DecisionLines.IsDefault ? [] : summary.DecisionLines)
+        {
+            sink.Paragraph(line);
+        }
+
         WriteEnvironmentLines(summary.Environments, sink);
         sink.BeginTable(l.Verdict, l.Hosts);
         foreach (var v in Verdicts.All)
@@ -112,6 +117,7 @@ internal static class ReportDocument
         }
 
         sink.EndTable();
+        WriteDecisionsAndProgress(report, advisory.Id, l, sink, level);
 
         // Hosts that need action.
         sink.Heading(level, l.NeedAction);
@@ -227,7 +233,7 @@ internal static class ReportDocument
         {
             sink.Row(
                 ReportFormatting.HostLabel(f.Host),
-                Inline.OfVerdict(ReportSentences.VerdictLabel(f.Verdict, lang), f.Verdict),
+                Inline.OfVerdict(VerdictWithMachine(f, l), f.Verdict),
                 ReportSentences.StageLabel(f.Stage, lang),
                 ReportFormatting.Cpu(f, l.NoCpuFacts),
                 string.Join(", ", ReportFormatting.Clauses(f)));
@@ -243,7 +249,7 @@ internal static class ReportDocument
                     0,
                     Inline.Strong(ReportFormatting.HostLabel(f.Host)),
                     " — ",
-                    Inline.OfVerdict(ReportSentences.VerdictLabel(f.Verdict, lang), f.Verdict),
+                    Inline.OfVerdict(VerdictWithMachine(f, l), f.Verdict),
                     $" ({ReportSentences.StageLabel(f.Stage, lang)})");
                 foreach (var p in f.Processors.IsDefault ? [] : f.Processors)
                 {
@@ -338,6 +344,48 @@ internal static class ReportDocument
             }
 
             sink.EndList();
+        }
+    }
+
+    /// <summary>The verdict label, with the machine verdict beside it when a decision set the verdict.</summary>
+    private static string VerdictWithMachine(Finding f, Labels l)
+    {
+        var label = ReportSentences.VerdictLabel(f.Verdict, l.Lang);
+        if (f.Machine is not { } m)
+        {
+            return label;
+        }
+
+        var machine = $"{ReportSentences.VerdictLabel(m.Verdict, l.Lang)}, {ReportSentences.StageLabel(m.Stage, l.Lang)}";
+        return l.IsJa ? $"{label}（機械判定: {machine}）" : $"{label} (machine: {machine})";
+    }
+
+    private static void WriteDecisionsAndProgress(TriageReport report, string advisoryId, Labels l, IDocumentSink sink, int level)
+    {
+        var stale = report.StaleDecisions.IsDefault ? [] : report.StaleDecisions.Where(d => d.AdvisoryId == advisoryId).ToList();
+        if (stale.Count > 0)
+        {
+            sink.Heading(level + 1, l.IsJa ? "対象のない判断記録（古くなった可能性）" : "Stale decisions (their selector matched no host)");
+            sink.BeginTable(l.IsJa ? "ID" : "Id", l.IsJa ? "対象" : "Selector", l.Verdict, l.IsJa ? "記録者" : "Author", l.IsJa ? "日時" : "Decided", l.IsJa ? "理由" : "Justification");
+            foreach (var d in stale)
+            {
+                sink.Row(d.Id, d.Selector.ToString(), ReportSentences.VerdictLabel(d.Verdict, l.Lang), d.Author, ReportFormatting.Timestamp(d.DecidedAt), d.Justification);
+            }
+
+            sink.EndTable();
+        }
+
+        var progress = report.Progress.IsDefault ? [] : report.Progress.Where(p => p.AdvisoryId == advisoryId).ToList();
+        if (progress.Count > 0)
+        {
+            sink.Heading(level + 1, l.IsJa ? "対応の進み具合（保存した実行ごとの台数）" : "Remediation progress (hosts per verdict over saved runs)");
+            sink.BeginTable([l.IsJa ? "実行" : "Run", l.IsJa ? "日時" : "Saved", .. Verdicts.All.Select(v => ReportSentences.VerdictLabel(v, l.Lang))]);
+            foreach (var p in progress)
+            {
+                sink.Row([p.RunId, ReportFormatting.Timestamp(p.SavedAt), .. Verdicts.All.Select(v => Count(p.Counts.Get(v), v))]);
+            }
+
+            sink.EndTable();
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class CsvReportWriter : IReportWriter
     public static IReadOnlyList<string> Columns { get; } =
     [
         "advisory", "host_id", "host_name", "display_name", "status", "environment", "services", "roles", "cpu",
-        "cpu_identified", "verdict", "stage", "clauses", "reason", "action", "cves",
+        "cpu_identified", "verdict", "stage", "clauses", "reason", "action", "cves", "machine_verdict", "machine_stage", "decision_id",
     ];
 
     /// <inheritdoc />
@@ -53,6 +53,9 @@ public sealed class CsvReportWriter : IReportWriter
             row[13] = string.Join("; ", evidence.Select(e => e.Reason.Get(lang)));
             row[14] = f.Action.Get(lang);
             row[15] = f.Cves.IsDefault ? "" : string.Join("; ", f.Cves);
+            row[16] = f.Machine?.Verdict.ToWire() ?? "";
+            row[17] = f.Machine?.Stage.ToWire() ?? "";
+            row[18] = f.Decision?.Id ?? "";
             WriteRow(output, row);
         }
 

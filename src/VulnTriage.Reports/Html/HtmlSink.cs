@@ -28,6 +28,7 @@ internal sealed class HtmlSink(TextWriter output) : IDocumentSink
         .v-fixed{background:#dafbe1;color:#116329}
         .v-provider_managed{background:#ddf4ff;color:#0550ae}
         .v-not_affected{background:#eaeef2;color:#24292f}
+        .v-accepted_risk{background:#fff1e5;color:#953800}
         footer{margin-top:2rem;border-top:1px solid #d0d7de;color:#57606a;font-size:.85rem;padding-top:.5rem}
         """;
 

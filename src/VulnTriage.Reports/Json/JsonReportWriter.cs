@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using VulnTriage.Core.Advisories;
+using VulnTriage.Core.Decisions;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Inventory;
 using VulnTriage.Core.Matching;
@@ -78,6 +79,17 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteStartObject();
             w.WriteString("advisory", a.Advisory.Id);
             WriteCounts(w, a.Counts, a.Environments, a.Headline);
+            if (!a.DecisionLines.IsDefaultOrEmpty)
+            {
+                w.WriteStartArray("decisions");
+                foreach (var line in a.DecisionLines)
+                {
+                    w.WriteStringValue(line);
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         }
 
@@ -113,6 +125,34 @@ public sealed class JsonReportWriter : IReportWriter
         }
 
         w.WriteEndArray();
+        if (!report.StaleDecisions.IsDefaultOrEmpty)
+        {
+            w.WriteStartArray("staleDecisions");
+            foreach (var d in report.StaleDecisions)
+            {
+                WriteDecision(w, d);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (!report.Progress.IsDefaultOrEmpty)
+        {
+            w.WriteStartArray("progress");
+            foreach (var p in report.Progress)
+            {
+                w.WriteStartObject();
+                w.WriteString("runId", p.RunId);
+                w.WriteString("savedAt", ReportFormatting.Timestamp(p.SavedAt));
+                w.WriteString("advisory", p.AdvisoryId);
+                w.WriteNumber("total", p.Counts.Total);
+                WriteByVerdict(w, p.Counts);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
         Drain(w, buffer, output);
         output.Write('\n');
@@ -233,6 +273,19 @@ public sealed class JsonReportWriter : IReportWriter
 
         w.WriteString("verdict", f.Verdict.ToWire());
         w.WriteString("stage", f.Stage.ToWire());
+        if (f.Machine is { } machine)
+        {
+            w.WriteStartObject("machine");
+            w.WriteString("verdict", machine.Verdict.ToWire());
+            w.WriteString("stage", machine.Stage.ToWire());
+            w.WriteEndObject();
+        }
+
+        if (f.Decision is { } decision)
+        {
+            w.WritePropertyName("decision");
+            WriteDecision(w, decision);
+        }
 
         w.WriteStartArray("processors");
         foreach (var p in f.Processors.IsDefault ? [] : f.Processors)
@@ -296,6 +349,24 @@ public sealed class JsonReportWriter : IReportWriter
         HostStatus.PowerOff => "poweroff",
         _ => "unknown",
     };
+
+    private static void WriteDecision(Utf8JsonWriter w, Decision d)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", d.Id);
+        w.WriteString("advisory", d.AdvisoryId);
+        w.WriteStartObject("selector");
+        w.WriteString("kind", d.Selector.Kind.ToWire());
+        w.WriteString("value", d.Selector.Value);
+        w.WriteEndObject();
+        w.WriteString("verdict", d.Verdict.ToWire());
+        WriteStringOrNull(w, "vexJustification", d.VexJustification?.ToWire());
+        w.WriteString("justification", d.Justification);
+        WriteStringOrNull(w, "evidenceUrl", d.EvidenceUrl);
+        w.WriteString("author", d.Author);
+        w.WriteString("decidedAt", ReportFormatting.Timestamp(d.DecidedAt));
+        w.WriteEndObject();
+    }
 
     private static string VendorWire(CpuVendor vendor) => vendor.ToString().ToLowerInvariant();
 

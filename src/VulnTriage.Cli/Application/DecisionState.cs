@@ -1,0 +1,36 @@
+using System.Collections.Immutable;
+using VulnTriage.Core.Decisions;
+using VulnTriage.Core.Reporting;
+using VulnTriage.Storage;
+
+namespace VulnTriage.Cli.Application;
+
+/// <summary>Brings the state database into a triage: applies recorded decisions, saves the run, adds remediation progress.</summary>
+internal static class DecisionState
+{
+    /// <summary>
+    /// Applies the database's decisions to <paramref name="report"/> (stale ones listed), saves the run when
+    /// <paramref name="save"/>, and attaches the progress over saved runs when there are any.
+    /// </summary>
+    public static TriageReport Apply(TriageReport report, StateDatabase state, bool save, IIdGenerator ids)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(state);
+        var outcome = DecisionApplier.Apply(report.Findings, state.Decisions());
+        report = report with { Findings = outcome.Findings, StaleDecisions = outcome.Stale };
+
+        if (save)
+        {
+            state.SaveRun(new SavedRun(
+                ids.NewId("r"),
+                report.GeneratedAt,
+                report.Inventory.Source,
+                report.ToolVersion,
+                [.. report.Advisories.Select(a => a.Id)],
+                [.. report.Findings.Select(SavedFinding.From)]));
+        }
+
+        var progress = report.Advisories.SelectMany(a => state.Progress(a.Id)).ToImmutableArray();
+        return progress.IsEmpty ? report : report with { Progress = progress };
+    }
+}

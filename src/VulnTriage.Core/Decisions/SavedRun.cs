@@ -1,0 +1,192 @@
+using System.Collections.Immutable;
+using VulnTriage.Core.Matching;
+using VulnTriage.Core.Reporting;
+
+namespace VulnTriage.Core.Decisions;
+
+/// <summary>One finding as a saved run keeps it.</summary>
+/// <param name="AdvisoryId">Advisory id.</param>
+/// <param name="HostId">Host id.</param>
+/// <param name="HostName">Host name.</param>
+/// <param name="Verdict">The verdict shown (the human one when a decision applied).</param>
+/// <param name="Stage">Its stage.</param>
+/// <param name="Machine">The machine verdict when a decision applied.</param>
+/// <param name="DecisionId">The decision applied, if any.</param>
+/// <param name="Clauses">The evidence clauses, in order.</param>
+public sealed record SavedFinding(
+    string AdvisoryId,
+    string HostId,
+    string HostName,
+    Verdict Verdict,
+    Stage Stage,
+    MachineVerdict? Machine,
+    string? DecisionId,
+    ImmutableArray<string> Clauses)
+{
+    /// <summary>The saved form of a finding.</summary>
+    public static SavedFinding From(Finding finding)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        return new SavedFinding(
+            finding.AdvisoryId,
+            finding.Host.Id,
+            finding.Host.Name,
+            finding.Verdict,
+            finding.Stage,
+            finding.Machine,
+            finding.Decision?.Id,
+            [.. (finding.Evidence.IsDefault ? [] : finding.Evidence).Select(e => e.Clause)]);
+    }
+}
+
+/// <summary>A saved triage run.</summary>
+/// <param name="Id">Run id, e.g. <c>r-5c1d2e3f4a</c>.</param>
+/// <param name="SavedAt">When it was saved (the report's time).</param>
+/// <param name="Inventory">The inventory source name.</param>
+/// <param name="ToolVersion">The VulnTriage version that made it.</param>
+/// <param name="Advisories">The advisories evaluated.</param>
+/// <param name="Findings">Every finding of the run.</param>
+public sealed record SavedRun(
+    string Id,
+    DateTimeOffset SavedAt,
+    string Inventory,
+    string ToolVersion,
+    ImmutableArray<string> Advisories,
+    ImmutableArray<SavedFinding> Findings);
+
+/// <summary>Hosts per verdict for one advisory in one saved run (a row of the remediation-progress table).</summary>
+/// <param name="RunId">Run id.</param>
+/// <param name="SavedAt">When the run was saved.</param>
+/// <param name="AdvisoryId">Advisory id.</param>
+/// <param name="Counts">Hosts per verdict.</param>
+public sealed record RunProgress(string RunId, DateTimeOffset SavedAt, string AdvisoryId, VerdictCounts Counts)
+{
+    /// <summary>The progress row of a saved run for one advisory.</summary>
+    public static RunProgress Of(SavedRun run, string advisoryId)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var counts = VerdictCounts.Zero;
+        foreach (var f in run.Findings)
+        {
+            if (string.Equals(f.AdvisoryId, advisoryId, StringComparison.Ordinal))
+            {
+                counts = counts.Add(f.Verdict);
+            }
+        }
+
+        return new RunProgress(run.Id, run.SavedAt, advisoryId, counts);
+    }
+}
+
+/// <summary>How one host's verdict changed between two runs.</summary>
+/// <param name="HostId">Host id.</param>
+/// <param name="HostName">Host name (latest known).</param>
+/// <param name="From">The verdict in the previous run; <c>null</c> for a new host.</param>
+/// <param name="To">The verdict in the latest run; <c>null</c> for a host gone.</param>
+/// <param name="ToStage">The stage in the latest run, when present.</param>
+public sealed record VerdictChange(string HostId, string HostName, Verdict? From, Verdict? To, Stage? ToStage);
+
+/// <summary>What changed for one advisory between two saved runs.</summary>
+/// <param name="AdvisoryId">Advisory id.</param>
+/// <param name="Previous">The earlier run.</param>
+/// <param name="Latest">The later run.</param>
+/// <param name="NewlyAffected">Hosts affected now that were not (including new hosts that are affected).</param>
+/// <param name="NewlyFixed">Hosts fixed now that were not (present in both runs).</param>
+/// <param name="Moved">Other verdict changes of hosts present in both runs.</param>
+/// <param name="Gone">Hosts in the previous run and not in the latest.</param>
+/// <param name="New">Hosts in the latest run and not in the previous.</param>
+public sealed record RunDiff(
+    string AdvisoryId,
+    RunProgress Previous,
+    RunProgress Latest,
+    ImmutableArray<VerdictChange> NewlyAffected,
+    ImmutableArray<VerdictChange> NewlyFixed,
+    ImmutableArray<VerdictChange> Moved,
+    ImmutableArray<VerdictChange> Gone,
+    ImmutableArray<VerdictChange> New)
+{
+    /// <summary>Whether nothing changed.</summary>
+    public bool IsEmpty => NewlyAffected.IsEmpty && NewlyFixed.IsEmpty && Moved.IsEmpty && Gone.IsEmpty && New.IsEmpty;
+
+    /// <summary>Compares two runs for one advisory. Hosts are matched by host id. Pure.</summary>
+    public static RunDiff Compare(SavedRun previous, SavedRun latest, string advisoryId)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(latest);
+        var before = Index(previous, advisoryId);
+        var after = Index(latest, advisoryId);
+        var newlyAffected = new List<VerdictChange>();
+        var newlyFixed = new List<VerdictChange>();
+        var moved = new List<VerdictChange>();
+        var gone = new List<VerdictChange>();
+        var added = new List<VerdictChange>();
+        foreach (var (id, now) in after)
+        {
+            before.TryGetValue(id, out var was);
+            var change = new VerdictChange(id, now.HostName, was?.Verdict, now.Verdict, now.Stage);
+            if (was is null)
+            {
+                added.Add(change);
+                if (now.Verdict == Verdict.Affected)
+                {
+                    newlyAffected.Add(change);
+                }
+
+                continue;
+            }
+
+            if (was.Verdict == now.Verdict)
+            {
+                continue;
+            }
+
+            if (now.Verdict == Verdict.Affected)
+            {
+                newlyAffected.Add(change);
+            }
+            else if (now.Verdict == Verdict.Fixed)
+            {
+                newlyFixed.Add(change);
+            }
+            else
+            {
+                moved.Add(change);
+            }
+        }
+
+        foreach (var (id, was) in before)
+        {
+            if (!after.ContainsKey(id))
+            {
+                gone.Add(new VerdictChange(id, was.HostName, was.Verdict, null, null));
+            }
+        }
+
+        return new RunDiff(
+            advisoryId,
+            RunProgress.Of(previous, advisoryId),
+            RunProgress.Of(latest, advisoryId),
+            Sorted(newlyAffected),
+            Sorted(newlyFixed),
+            Sorted(moved),
+            Sorted(gone),
+            Sorted(added));
+    }
+
+    private static SortedDictionary<string, SavedFinding> Index(SavedRun run, string advisoryId)
+    {
+        var index = new SortedDictionary<string, SavedFinding>(StringComparer.Ordinal);
+        foreach (var f in run.Findings)
+        {
+            if (string.Equals(f.AdvisoryId, advisoryId, StringComparison.Ordinal))
+            {
+                index[f.HostId] = f;
+            }
+        }
+
+        return index;
+    }
+
+    private static ImmutableArray<VerdictChange> Sorted(List<VerdictChange> changes) =>
+        [.. changes.OrderBy(c => c.HostName, StringComparer.Ordinal).ThenBy(c => c.HostId, StringComparer.Ordinal)];
+}
