@@ -5,7 +5,7 @@ namespace VulnTriage.Bench;
 /// <summary>
 /// Benchmark helpers:
 /// <c>generate</c> writes a large <c>mkr hosts -v</c>-style inventory (streamed, seeded, deterministic);
-/// <c>identify</c> times <see cref="Core.Identification.CpuIdentifier"/> over the sample brand strings.
+/// <c>identify</c> reports identifications per second over the identification corpus, cold and with the per-run cache.
 /// </summary>
 internal static class Program
 {
@@ -14,12 +14,18 @@ internal static class Program
           VulnTriage.Bench generate [--hosts N] [--cpus N] [--seed N] [--indent N] --out FILE
               Writes a `mkr hosts -v`-style JSON array (default 20000 hosts x 16 logical CPUs, seed 86,
               compact, about 94 MB; --indent 4 gives mkr's exact layout, about 199 MB). Streams to disk.
-          VulnTriage.Bench identify [--iterations N]
-              Times CpuIdentifier.Identify over the distinct sample processors (default 1000000 calls).
+          VulnTriage.Bench identify [--corpus FILE] [--passes N] [--hosts N] [--runs N]
+              Identifications per second over the corpus (default
+              tests/VulnTriage.Core.Tests/testdata/cpu/corpus.tsv, run from the repository root):
+              cold = fresh CpuIdentifier.Identify per row, --passes times over the corpus (default 200);
+              cached = a fleet of --hosts hosts (default 1000000) repeating the corpus rows round-robin,
+              through one per-run IdentificationCache. Median of --runs runs (default 5).
           VulnTriage.Bench serve-mackerel --inventory FILE [--port N] [--metadata-every N]
               Serves FILE (from generate) as a local Mackerel API on 127.0.0.1 (key: bench-key) with
               vulntriage metadata on every Nth host (default 3), until stdin closes. See docs/mackerel-api.md.
         """;
+
+    private const string DefaultCorpus = "tests/VulnTriage.Core.Tests/testdata/cpu/corpus.tsv";
 
     public static int Main(string[] args)
     {
@@ -35,7 +41,13 @@ internal static class Program
             return args[0] switch
             {
                 "generate" => Generate(options),
-                "identify" => IdentifyBench.Run(GetInt(options, "iterations", 1_000_000), Console.Out),
+                "identify" => IdentifyBench.Run(
+                    new IdentifySettings(
+                        options.GetValueOrDefault("corpus", DefaultCorpus),
+                        Math.Max(1, GetInt(options, "passes", 200)),
+                        Math.Max(1, GetInt(options, "hosts", 1_000_000)),
+                        Math.Max(1, GetInt(options, "runs", 5))),
+                    Console.Out),
                 "serve-mackerel" => MackerelApiServe.Run(
                     options.TryGetValue("inventory", out var inventory) ? inventory : throw new ArgumentException("serve-mackerel needs --inventory FILE"),
                     GetInt(options, "port", 18086),

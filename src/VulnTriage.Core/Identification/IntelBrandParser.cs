@@ -600,6 +600,7 @@ internal static partial class IntelBrandParser
             ('D', 3, '4' or '5', _) => ("bonnell", "pineview", MarketSegment.Desktop),
             ('N', 4, '2', _) => ("saltwell", "cedarview", MarketSegment.Mobile),
             ('D', 4, '2', _) => ("saltwell", "cedarview", MarketSegment.Desktop),
+            ('S', 4, '1', '2') => ("saltwell", "centerton", MarketSegment.Server),
             (' ', 3, '2' or '3', _) => ("bonnell", "diamondville", MarketSegment.Desktop),
             _ => (null, null, MarketSegment.Unknown),
         };
@@ -609,7 +610,7 @@ internal static partial class IntelBrandParser
     private static (string?, string?, MarketSegment) Z3(string digits) => digits[1] switch
     {
         '4' => ("silvermont", "merrifield", MarketSegment.Mobile),
-        '5' => ("airmont", "moorefield", MarketSegment.Mobile),
+        '5' => ("silvermont", "moorefield", MarketSegment.Mobile),
         _ => ("silvermont", "bay-trail", MarketSegment.Mobile),
     };
 
@@ -867,7 +868,7 @@ internal static partial class IntelBrandParser
     [GeneratedRegex(@"\bATOM (?:CPU |PROCESSOR )?X(6\d{3}[A-Z]{0,2})(?![A-Z0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex AtomX6Regex();
 
-    [GeneratedRegex(@"\bATOM (?:CPU |PROCESSOR )?([CEZNDP]?\d{3,4}[A-Z]?)(?![A-Z0-9])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bATOM (?:CPU |PROCESSOR )?([CEZNDPS]?\d{3,4}[A-Z]?)(?![A-Z0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex AtomModelRegex();
 
     [GeneratedRegex(@"\b(?:PENTIUM|CELERON)(?: (GOLD|SILVER))?(?: DUAL-CORE| DUAL)?(?: CPU| PROCESSOR)? ([A-Z]{0,2}\d{3,4}[A-Z]{0,2})(?![A-Z0-9.])", RegexOptions.CultureInvariant)]

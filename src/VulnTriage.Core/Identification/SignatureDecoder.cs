@@ -83,7 +83,7 @@ internal static class SignatureDecoder
         [0x37] = new("silvermont", "bay-trail"),
         [0x4D] = new("silvermont", "avoton"),
         [0x4A] = new("silvermont", "merrifield"),
-        [0x5A] = new("airmont", "moorefield"),
+        [0x5A] = new("silvermont", "moorefield"),
         [0x4C] = new("airmont", "braswell", Codenames: ["braswell", "cherry-trail"]),
         [0x75] = new("airmont", "lightning-mountain"),
         [0x5C] = new("goldmont", "apollo-lake"),
