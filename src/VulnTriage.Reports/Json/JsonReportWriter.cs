@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -115,9 +117,10 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteEndArray();
 
         w.WriteStartArray("findings");
+        var segments = new SegmentCache(Encoder);
         foreach (var f in report.Findings)
         {
-            WriteFinding(w, f, lang);
+            WriteFinding(w, f, lang, segments);
             if (w.BytesPending + buffer.WrittenCount >= ChunkBytes)
             {
                 Drain(w, buffer, output);
@@ -163,6 +166,15 @@ public sealed class JsonReportWriter : IReportWriter
     private static void Drain(Utf8JsonWriter w, ArrayBufferWriter<byte> buffer, TextWriter output)
     {
         w.Flush();
+        if (output is StreamWriter { Encoding: UTF8Encoding } direct)
+        {
+            // The bytes are already UTF-8: skip the decode/re-encode round trip through the TextWriter.
+            direct.Flush();
+            direct.BaseStream.Write(buffer.WrittenSpan);
+            buffer.ResetWrittenCount();
+            return;
+        }
+
         var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount));
         try
         {
@@ -239,7 +251,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteEndObject();
     }
 
-    private static void WriteFinding(Utf8JsonWriter w, Finding f, string lang)
+    private static void WriteFinding(Utf8JsonWriter w, Finding f, string lang, SegmentCache? segments = null)
     {
         w.WriteStartObject();
         w.WriteString("advisory", f.AdvisoryId);
@@ -287,8 +299,33 @@ public sealed class JsonReportWriter : IReportWriter
             WriteDecision(w, decision);
         }
 
-        w.WriteStartArray("processors");
-        foreach (var p in f.Processors.IsDefault ? [] : f.Processors)
+        w.WritePropertyName("processors");
+        if (segments is null || !segments.TryWrite(w, f.Processors.IsDefault ? null : ImmutableCollectionsMarshal.AsArray(f.Processors), lang, WriteProcessors, f.Processors))
+        {
+            WriteProcessors(w, f.Processors, lang);
+        }
+
+        w.WritePropertyName("evidence");
+        if (segments is null || !segments.TryWrite(w, f.Evidence.IsDefault ? null : ImmutableCollectionsMarshal.AsArray(f.Evidence), lang, WriteEvidence, f.Evidence))
+        {
+            WriteEvidence(w, f.Evidence, lang);
+        }
+
+        w.WriteStartArray("cves");
+        foreach (var cve in f.Cves.IsDefault ? [] : f.Cves)
+        {
+            w.WriteStringValue(cve);
+        }
+
+        w.WriteEndArray();
+        w.WriteString("action", f.Action.Get(lang));
+        w.WriteEndObject();
+    }
+
+    private static void WriteProcessors(Utf8JsonWriter w, ImmutableArray<ProcessorIdentity> processors, string lang)
+    {
+        w.WriteStartArray();
+        foreach (var p in processors.IsDefault ? [] : processors)
         {
             w.WriteStartObject();
             w.WriteString("brandString", p.NormalizedBrand);
@@ -306,9 +343,12 @@ public sealed class JsonReportWriter : IReportWriter
         }
 
         w.WriteEndArray();
+    }
 
-        w.WriteStartArray("evidence");
-        foreach (var e in f.Evidence.IsDefault ? [] : f.Evidence)
+    private static void WriteEvidence(Utf8JsonWriter w, ImmutableArray<Evidence> evidence, string lang)
+    {
+        w.WriteStartArray();
+        foreach (var e in evidence.IsDefault ? [] : evidence)
         {
             w.WriteStartObject();
             w.WriteString("clause", e.Clause);
@@ -328,16 +368,66 @@ public sealed class JsonReportWriter : IReportWriter
         }
 
         w.WriteEndArray();
+    }
 
-        w.WriteStartArray("cves");
-        foreach (var cve in f.Cves.IsDefault ? [] : f.Cves)
+    /// <summary>
+    /// Fleets repeat hardware, and the triage shares one evidence array among hosts with the same processors, so
+    /// the JSON of a shared processors/evidence array is rendered once (at the findings' indentation) and copied.
+    /// An array is rendered and kept only from its second use, so unique arrays cost nothing extra.
+    /// </summary>
+    private sealed class SegmentCache(JavaScriptEncoder encoder)
+    {
+        // Array values inside a finding sit three levels deep (root object, findings array, finding object).
+        private static readonly byte[] Indent = "\n      "u8.ToArray();
+
+        private readonly HashSet<object> _seenOnce = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<object, byte[]> _rendered = new(ReferenceEqualityComparer.Instance);
+
+        public bool TryWrite<T>(Utf8JsonWriter w, object? key, string lang, Action<Utf8JsonWriter, T, string> render, T value)
         {
-            w.WriteStringValue(cve);
+            if (key is null)
+            {
+                return false;
+            }
+
+            if (!_rendered.TryGetValue(key, out var bytes))
+            {
+                if (_seenOnce.Add(key))
+                {
+                    return false;
+                }
+
+                var buffer = new ArrayBufferWriter<byte>(1024);
+                using (var sub = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = encoder }))
+                {
+                    render(sub, value, lang);
+                }
+
+                bytes = Reindent(buffer.WrittenSpan);
+                _rendered[key] = bytes;
+            }
+
+            w.WriteRawValue(bytes, skipInputValidation: true);
+            return true;
         }
 
-        w.WriteEndArray();
-        w.WriteString("action", f.Action.Get(lang));
-        w.WriteEndObject();
+        private static byte[] Reindent(ReadOnlySpan<byte> json)
+        {
+            var output = new ArrayBufferWriter<byte>(json.Length + 256);
+            while (true)
+            {
+                var newline = json.IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    output.Write(json);
+                    return output.WrittenSpan.ToArray();
+                }
+
+                output.Write(json[..newline]);
+                output.Write(Indent);
+                json = json[(newline + 1)..];
+            }
+        }
     }
 
     /// <summary>Mackerel's status words: <c>working</c>, <c>standby</c>, <c>maintenance</c>, <c>poweroff</c>, or <c>unknown</c>.</summary>
