@@ -118,7 +118,7 @@ internal static partial class IntelBrandParser
         {
             var n = xw.Groups[1].Value;
             var (march, code) = XeonWMarch(n);
-            var seg = n.EndsWith('M') ? MarketSegment.Mobile : MarketSegment.Desktop;
+            var seg = n.EndsWith('M') && LeadingDigits(n).Length == 5 ? MarketSegment.Mobile : MarketSegment.Desktop;
             return new BrandInfo(CpuVendor.Intel, ProductLines.XeonW, "W-" + n, null, march, code, seg);
         }
 
@@ -215,7 +215,7 @@ internal static partial class IntelBrandParser
             return n[..3] switch
             {
                 "108" => ("comet-lake", null),
-                "119" => ("tiger-lake", null),
+                "118" or "119" => ("tiger-lake", null),
                 _ => (null, null),
             };
         }
@@ -257,7 +257,7 @@ internal static partial class IntelBrandParser
             case '7':
                 (march, code) = digits[1] switch
                 {
-                    '3' => ("merom", "tigerton"),
+                    '2' or '3' => ("merom", "tigerton"),
                     '4' => ("penryn", "dunnington"),
                     '5' => ("nehalem", "nehalem-ex"),
                     _ => (null, null),
@@ -271,6 +271,7 @@ internal static partial class IntelBrandParser
                 (march, code) = (letter, digits[1]) switch
                 {
                     ("W", '5') => ("nehalem", "bloomfield"),
+                    ("L", '4') when digits == "3406" => ("westmere", "clarkdale"),
                     ("W", '6') => ("westmere", "gulftown"),
                     (_, '0') or (_, '2') => ("merom", null),
                     (_, '1') or (_, '3') => ("penryn", null),
@@ -390,6 +391,12 @@ internal static partial class IntelBrandParser
 
         var digits = LeadingDigits(token);
         var suffixText = token[digits.Length..];
+        if (digits.Length == 3 && tier.StartsWith('I') && suffixText.Length <= 1)
+        {
+            // First-generation number written with a dash ("Core(TM) i7-920 CPU") instead of "Core(TM) i7 CPU 920".
+            return Core1st(tier[1..], suffixText, digits);
+        }
+
         if (digits.Length is < 4 or > 5 || suffixText.Length > 3)
         {
             return new BrandInfo(CpuVendor.Intel, ProductLines.Core, $"{lowerTier}-{token}", null, null, null, MarketSegment.Unknown)
@@ -469,7 +476,7 @@ internal static partial class IntelBrandParser
 
                 return suffix == "Y" ? ("amber-lake", null) : ("comet-lake", null);
             case 11:
-                return d.Length == 4 || suffix.StartsWith('H') ? ("tiger-lake", null) : ("rocket-lake", null);
+                return d.Length == 4 || suffix.StartsWith('H') || suffix is "B" or "KB" ? ("tiger-lake", null) : ("rocket-lake", null);
             case 12:
                 return ("alder-lake", null);
             case 13 or 14:
@@ -820,10 +827,10 @@ internal static partial class IntelBrandParser
     [GeneratedRegex(@"\bXEON (?:CPU )?MAX (9\d{3})\b", RegexOptions.CultureInvariant)]
     private static partial Regex XeonMaxRegex();
 
-    [GeneratedRegex(@"\b(E[357])(?:- ?|(?=[1248]\d{3}))(\d{4}[A-Z]{0,2})(?: ?V([1-9]))?(?![A-Z0-9])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(E[357])(?:- ?|(?=[1248]\d{3}))(L?\d{4}[A-Z]{0,2})(?: ?V([1-9]))?(?![A-Z0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex E357Regex();
 
-    [GeneratedRegex(@"\bE-(2\d{3}[A-Z]{0,2})(?![A-Z0-9])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bE-(2\d{3}[A-Z]{0,3})(?![A-Z0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex XeonERegex();
 
     [GeneratedRegex(@"\bD-([12]\d{3}[A-Z]{0,3})(?![A-Z0-9])", RegexOptions.CultureInvariant)]
