@@ -101,9 +101,18 @@ public static class AdvisoryEvaluator
                 fact.Version.ToString() + (fact.Amt is { } amt ? (amt ? " (AMT)" : " (no AMT)") : ""),
                 fact.Source)).AddRange(cpuFacts);
 
-            var rule = advisory.FirmwareRules.FirstOrDefault(r => r.Kind == fact.Kind && r.Match.Matches(fact.Version));
+            // An all-zero version is what a firmware interface reports when it could not read the engine
+            // (sysfs fw_ver "0:0.0.0.0"): it says nothing, so it must never fall into an "old version" range.
+            var unreadable = fact.Version == default;
+            var rule = unreadable ? null : advisory.FirmwareRules.FirstOrDefault(r => r.Kind == fact.Kind && r.Match.Matches(fact.Version));
             Verdict verdict;
-            if (rule is null)
+            if (unreadable)
+            {
+                verdict = Verdict.Unknown;
+                evidence.Add(new Evidence($"{advisory.Id}#firmware/zero-version", Messages.ZeroFirmwareVersion(fact), readFacts));
+                action = Worse(verdict, worst) ? Messages.CollectFacts : action;
+            }
+            else if (rule is null)
             {
                 verdict = Verdict.Unknown;
                 evidence.Add(new Evidence($"{advisory.Id}#firmware/no-rule", Messages.NoFirmwareRule(fact), readFacts));

@@ -38,6 +38,10 @@ internal static class Messages
         $"No rule of this advisory covers {KindName(fact.Kind)} {fact.Version}; the version cannot be judged.",
         $"この勧告のどのルールも {KindName(fact.Kind)} {fact.Version} を扱っていないため、判定できません。");
 
+    public static LocalizedText ZeroFirmwareVersion(FirmwareFact fact) => new(
+        $"The {KindName(fact.Kind)} firmware version reads 0.0.0.0, which means the engine did not report it; the version is unknown.",
+        $"{KindName(fact.Kind)} ファームウェアのバージョンが 0.0.0.0 で、エンジンから取得できていません。バージョンは不明です。");
+
     public static LocalizedText FirmwareRuleApplied(FirmwareFact fact, FirmwareRule rule)
     {
         var en = $"{KindName(fact.Kind)} firmware {fact.Version} matches rule '{rule.Id}' ({rule.Match.Describe()}): {rule.Verdict.ToWire()}.";

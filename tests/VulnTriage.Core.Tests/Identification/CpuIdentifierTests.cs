@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Inventory;
@@ -122,20 +121,17 @@ public sealed class CpuIdentifierTests
     }
 
     [Fact]
-    public void Should_ReturnUnknownQuickly_When_BrandIsOneMegabyte()
+    public void Should_ReturnUnknown_When_BrandIsOneMegabyte()
     {
-        // Given
+        // Given (throughput is measured in bench/, never asserted here)
         var brand = "Intel(R) Xeon(R) " + new string('9', 1024 * 1024);
-        var stopwatch = Stopwatch.StartNew();
 
         // When
         var id = CpuIdentifier.Identify("GenuineIntel", brand, null);
 
         // Then
-        stopwatch.Stop();
         Assert.Equal(IdentificationConfidence.Unknown, id.Confidence);
         Assert.True(id.NormalizedBrand.Length <= 300, $"normalized brand kept {id.NormalizedBrand.Length} characters");
-        Assert.True(stopwatch.ElapsedMilliseconds < 2000, $"took {stopwatch.ElapsedMilliseconds} ms");
     }
 
     [Fact]
@@ -152,35 +148,6 @@ public sealed class CpuIdentifierTests
         Assert.Equal("goldmont", id.Microarchitecture);
         Assert.Equal("apollo-lake", padded.Codename);
         Assert.Equal("N3350", padded.ModelNumber);
-    }
-
-    [Fact]
-    public void Should_IdentifyOver100kPerSecond_When_Cold()
-    {
-        // Given: every corpus row, no cache
-        var rows = CpuCorpus.All.Values.ToArray();
-        foreach (var row in rows)
-        {
-            CpuIdentifier.Identify(row.VendorId, row.Brand, row.Signature); // JIT warm-up only
-        }
-
-        const int Rounds = 40;
-        var stopwatch = Stopwatch.StartNew();
-
-        // When
-        for (var r = 0; r < Rounds; r++)
-        {
-            foreach (var row in rows)
-            {
-                CpuIdentifier.Identify(row.VendorId, row.Brand, row.Signature);
-            }
-        }
-
-        stopwatch.Stop();
-
-        // Then: 100k/s is the target; the assertion leaves 4x headroom for a loaded CI machine.
-        var perSecond = Rounds * rows.Length / stopwatch.Elapsed.TotalSeconds;
-        Assert.True(perSecond > 25_000, $"{perSecond:F0} identifications/s");
     }
 
     [Theory]

@@ -170,6 +170,7 @@ public sealed class AdvisoryEvaluatorTests
         [InlineData("11.8.50.3425", Verdict.Fixed, "me11-fixed")]
         [InlineData("12.0.35.1427", Verdict.NotAffected, "me12")]
         [InlineData("11.1.0.1000", Verdict.Unknown, "no-rule")]
+        [InlineData("0.0.0.0", Verdict.Unknown, "zero-version")]
         public void Should_Let_The_Firmware_Decide_When_A_Version_Is_Known(string version, Verdict expected, string clause)
         {
             // When

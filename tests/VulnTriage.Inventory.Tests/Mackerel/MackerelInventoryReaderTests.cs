@@ -421,6 +421,8 @@ public sealed class MackerelInventoryReaderTests
         }
     }
 
+    // Measures process-wide live memory, so nothing else in this assembly may run beside it.
+    [Collection(nameof(MemoryMeasurementGroup))]
     public sealed class Streaming
     {
         public static TheoryData<string> GoodFiles() =>
@@ -499,4 +501,10 @@ public sealed class MackerelInventoryReaderTests
             Assert.True(maxLive < 16L << 20, $"live managed memory reached {maxLive / (1 << 20)} MiB");
         }
     }
+}
+
+/// <summary>Tests that read process-wide memory figures run alone (xunit runs other collections in parallel).</summary>
+[CollectionDefinition(nameof(MemoryMeasurementGroup), DisableParallelization = true)]
+public sealed class MemoryMeasurementGroup
+{
 }
