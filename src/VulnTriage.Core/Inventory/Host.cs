@@ -80,7 +80,12 @@ public enum FirmwareKind
 /// <param name="Version">The parsed version.</param>
 /// <param name="Amt">Whether the firmware is a corporate/AMT image: <c>true</c>, <c>false</c>, or unknown.</param>
 /// <param name="Source">Where the fact came from, e.g. <c>facts/db01.json</c>.</param>
-public sealed record FirmwareFact(FirmwareKind Kind, Versions.FirmwareVersion Version, bool? Amt, string Source);
+/// <param name="Text">The version exactly as the source wrote it (e.g. SPS <c>04.00.03.237</c>), for evidence; <c>null</c> when not kept.</param>
+public sealed record FirmwareFact(FirmwareKind Kind, Versions.FirmwareVersion Version, bool? Amt, string Source, string? Text = null)
+{
+    /// <summary>The version as the source wrote it, or the canonical form.</summary>
+    public string Display => string.IsNullOrWhiteSpace(Text) ? Version.ToString() : Text.Trim();
+}
 
 /// <summary>The machine's platform as DMI/SMBIOS names it (<c>/sys/class/dmi/id</c>); any field may be missing.</summary>
 /// <param name="SystemVendor">e.g. <c>Dell Inc.</c>, <c>HP</c>, <c>Supermicro</c>.</param>

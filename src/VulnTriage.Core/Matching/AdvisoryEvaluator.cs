@@ -98,7 +98,7 @@ public static class AdvisoryEvaluator
         {
             var readFacts = ImmutableArray.Create(new EvidenceFact(
                 $"firmware.{KindKey(fact.Kind)}",
-                fact.Version.ToString() + (fact.Amt is { } amt ? (amt ? " (AMT)" : " (no AMT)") : ""),
+                fact.Display + (fact.Amt is { } amt ? (amt ? " (AMT)" : " (no AMT)") : ""),
                 fact.Source)).AddRange(cpuFacts);
 
             // An all-zero version is what a firmware interface reports when it could not read the engine

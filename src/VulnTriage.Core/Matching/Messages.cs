@@ -35,8 +35,8 @@ internal static class Messages
         $"インベントリに CPU 情報がありません（{note}）。影響の有無を判断できません。");
 
     public static LocalizedText NoFirmwareRule(FirmwareFact fact) => new(
-        $"No rule of this advisory covers {KindName(fact.Kind)} {fact.Version}; the version cannot be judged.",
-        $"この勧告のどのルールも {KindName(fact.Kind)} {fact.Version} を扱っていないため、判定できません。");
+        $"No rule of this advisory covers {KindName(fact.Kind)} {fact.Display}; the version cannot be judged.",
+        $"この勧告のどのルールも {KindName(fact.Kind)} {fact.Display} を扱っていないため、判定できません。");
 
     public static LocalizedText ZeroFirmwareVersion(FirmwareFact fact) => new(
         $"The {KindName(fact.Kind)} firmware version reads 0.0.0.0, which means the engine did not report it; the version is unknown.",
@@ -44,8 +44,8 @@ internal static class Messages
 
     public static LocalizedText FirmwareRuleApplied(FirmwareFact fact, FirmwareRule rule)
     {
-        var en = $"{KindName(fact.Kind)} firmware {fact.Version} matches rule '{rule.Id}' ({rule.Match.Describe()}): {rule.Verdict.ToWire()}.";
-        var ja = $"{KindName(fact.Kind)} ファームウェア {fact.Version} はルール「{rule.Id}」（{rule.Match.Describe()}）に該当: {VerdictJa(rule.Verdict)}。";
+        var en = $"{KindName(fact.Kind)} firmware {fact.Display} matches rule '{rule.Id}' ({rule.Match.Describe()}): {rule.Verdict.ToWire()}.";
+        var ja = $"{KindName(fact.Kind)} ファームウェア {fact.Display} はルール「{rule.Id}」（{rule.Match.Describe()}）に該当: {VerdictJa(rule.Verdict)}。";
         if (rule.Note.En.Length > 0)
         {
             en += " " + rule.Note.En;
@@ -56,12 +56,12 @@ internal static class Messages
     }
 
     public static LocalizedText AmtNotPresent(FirmwareFact fact, FirmwareRule rule) => new(
-        $"{KindName(fact.Kind)} firmware {fact.Version} is in the range of rule '{rule.Id}', which applies only to corporate (AMT) firmware; the facts say this is not an AMT image.",
-        $"{KindName(fact.Kind)} ファームウェア {fact.Version} はルール「{rule.Id}」の範囲内ですが、このルールは企業向け（AMT）ファームウェアのみが対象で、facts によればこのホストは AMT イメージではありません。");
+        $"{KindName(fact.Kind)} firmware {fact.Display} is in the range of rule '{rule.Id}', which applies only to corporate (AMT) firmware; the facts say this is not an AMT image.",
+        $"{KindName(fact.Kind)} ファームウェア {fact.Display} はルール「{rule.Id}」の範囲内ですが、このルールは企業向け（AMT）ファームウェアのみが対象で、facts によればこのホストは AMT イメージではありません。");
 
     public static LocalizedText AmtUnknown(FirmwareFact fact, FirmwareRule rule) => new(
-        $"{KindName(fact.Kind)} firmware {fact.Version} is in the range of rule '{rule.Id}', which applies only to corporate (AMT) firmware; whether this is an AMT image is not known.",
-        $"{KindName(fact.Kind)} ファームウェア {fact.Version} はルール「{rule.Id}」の範囲内です。このルールは企業向け（AMT）ファームウェアのみが対象ですが、AMT イメージかどうかが分かりません。");
+        $"{KindName(fact.Kind)} firmware {fact.Display} is in the range of rule '{rule.Id}', which applies only to corporate (AMT) firmware; whether this is an AMT image is not known.",
+        $"{KindName(fact.Kind)} ファームウェア {fact.Display} はルール「{rule.Id}」の範囲内です。このルールは企業向け（AMT）ファームウェアのみが対象ですが、AMT イメージかどうかが分かりません。");
 
     public static LocalizedText CandidateCpu(ProcessorIdentity identity, CpuRule rule)
     {

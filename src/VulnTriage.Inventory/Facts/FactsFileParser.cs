@@ -118,6 +118,7 @@ internal static class FactsFileParser
             var entry = context.Location(ref reader);
             FirmwareKind? kind = null;
             FirmwareVersion? version = null;
+            string? versionText = null;
             bool? amt = null;
             string? source = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -131,6 +132,7 @@ internal static class FactsFileParser
                 {
                     reader.Read();
                     version = ReadVersion(ref reader, context);
+                    versionText = reader.GetString();
                 }
                 else if (reader.ValueTextEquals("amt"u8))
                 {
@@ -171,7 +173,7 @@ internal static class FactsFileParser
             }
 
             var fileName = Path.GetFileName(context.Path);
-            firmware.Add(new FirmwareFact(kind.Value, version.Value, amt, source is null ? fileName : $"{source} ({fileName})"));
+            firmware.Add(new FirmwareFact(kind.Value, version.Value, amt, source is null ? fileName : $"{source} ({fileName})", versionText));
         }
     }
 

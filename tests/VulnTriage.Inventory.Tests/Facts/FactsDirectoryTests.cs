@@ -41,7 +41,7 @@ public sealed class FactsDirectoryTests
         // Then
         Assert.NotNull(found);
         var fw = Assert.Single(found.Firmware);
-        Assert.Equal(new FirmwareFact(FirmwareKind.Me, FirmwareVersion.Parse("11.8.50.3425"), true, "MEInfo (db01.dc1.example.com.json)"), fw);
+        Assert.Equal(new FirmwareFact(FirmwareKind.Me, FirmwareVersion.Parse("11.8.50.3425"), true, "MEInfo (db01.dc1.example.com.json)", "11.8.50.3425"), fw);
         Assert.EndsWith("db01.dc1.example.com.json", found.Source, StringComparison.Ordinal);
     }
 
