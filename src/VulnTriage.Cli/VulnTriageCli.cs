@@ -42,7 +42,9 @@ internal static class VulnTriageCli
         {
             foreach (var error in parse.Errors)
             {
-                env.Error.WriteLine($"vulntriage: error: {OneLine(error.Message)}");
+                // The parser's own messages list choices on separate lines; keep them on one.
+                var message = error.Message.Replace("\r", "", StringComparison.Ordinal).Replace("\n\t", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+                env.Error.WriteLine($"vulntriage: error: {OneLine(message)}");
             }
 
             env.Error.WriteLine("Run 'vulntriage --help' (or 'vulntriage <command> --help') for usage.");
