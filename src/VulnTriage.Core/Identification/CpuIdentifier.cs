@@ -121,6 +121,7 @@ public static partial class CpuIdentifier
         var generation = brand.Generation;
         var segment = brand.Segment;
         var isVirtual = false;
+        string? hypervisorModel = null;
         string? march;
         string? codename = brand.Codename;
         IdentificationConfidence confidence;
@@ -158,6 +159,16 @@ public static partial class CpuIdentifier
                 }
 
                 reasons.Add("brand string and signature agree");
+            }
+            else if (signature is { } masked && IsHypervisorMaskedSignature(vendor, masked, brand.March))
+            {
+                // A hypervisor that passes the model name through but presents a generic CPUID (KVM's kvm64/qemu64:
+                // Intel family 0Fh model 6). The signature says nothing about the physical part; the name is all there is.
+                march = brand.March;
+                isVirtual = true;
+                hypervisorModel = $"CPUID masked by the hypervisor ({masked})";
+                confidence = IdentificationConfidence.Low;
+                reasons.Add($"brand string names a {brand.March} part but the signature {masked} is a hypervisor's generic CPU model: the physical CPU is hidden");
             }
             else
             {
@@ -216,9 +227,21 @@ public static partial class CpuIdentifier
             segment = MarketSegment.Server;
         }
 
-        return new ProcessorIdentity(vendor, line, brand.Model, generation, march, codename, segment, isVirtual, null,
+        return new ProcessorIdentity(vendor, line, brand.Model, generation, march, codename, segment, isVirtual, hypervisorModel,
             confidence, string.Join("; ", reasons), shownBrand, signature);
     }
+
+    /// <summary>
+    /// Whether a signature that contradicts a modern brand string is a hypervisor's generic CPU model rather than the
+    /// part's own CPUID: an Intel family-6-era (or later) name with an Intel family 0Fh (NetBurst) signature, or a Zen
+    /// name with an AMD signature older than family 17h.
+    /// </summary>
+    private static bool IsHypervisorMaskedSignature(CpuVendor vendor, CpuSignature signature, string brandMarch) => vendor switch
+    {
+        CpuVendor.Intel => signature.Family == 0x0F && brandMarch != "netburst",
+        CpuVendor.Amd => signature.Family < 0x17 && brandMarch.StartsWith("zen", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private static BrandInfo ParseBrand(string clean, CpuVendor vendor)
     {
