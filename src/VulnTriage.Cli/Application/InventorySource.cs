@@ -1,11 +1,9 @@
 using VulnTriage.Core.Diagnostics;
-using VulnTriage.Core.Inventory;
 using VulnTriage.Inventory;
-using VulnTriage.Inventory.Mackerel;
 
 namespace VulnTriage.Cli.Application;
 
-/// <summary>Opens the inventory named by <c>--inventory</c>: a file, or <c>-</c> for standard input.</summary>
+/// <summary>Opens the inventory named by <c>--inventory</c> when it is a file, or <c>-</c> for standard input.</summary>
 internal static class InventorySource
 {
     /// <summary>The file (or standard input) as an <see cref="IInventorySource"/>.</summary>
@@ -14,18 +12,6 @@ internal static class InventorySource
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(env);
         return new FileInventorySource(inventory, () => inventory == "-" ? env.OpenStandardInput() : OpenFile(inventory));
-    }
-
-    public static IEnumerable<Host> ReadHosts(string inventory, CliEnvironment env, Action<Diagnostic> report)
-    {
-        ArgumentNullException.ThrowIfNull(inventory);
-        ArgumentNullException.ThrowIfNull(env);
-        if (inventory == "-")
-        {
-            return Stream(env.OpenStandardInput(), "-", report);
-        }
-
-        return Stream(OpenFile(inventory), inventory, report);
     }
 
     private static FileStream OpenFile(string inventory)
@@ -37,17 +23,6 @@ internal static class InventorySource
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new InputException(new Diagnostic(DiagnosticCodes.InventoryUnreadable, DiagnosticSeverity.Error, new SourceLocation(inventory), $"cannot open the inventory: {e.Message}"));
-        }
-    }
-
-    private static IEnumerable<Host> Stream(Stream stream, string name, Action<Diagnostic> report)
-    {
-        using (stream)
-        {
-            foreach (var host in MackerelInventoryReader.Read(stream, name, report))
-            {
-                yield return host;
-            }
         }
     }
 }

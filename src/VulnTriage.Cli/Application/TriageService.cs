@@ -12,16 +12,6 @@ namespace VulnTriage.Cli.Application;
 /// <summary>The triage: stream hosts, evaluate each advisory with each host's facts, and assemble the report.</summary>
 internal static class TriageService
 {
-    public static TriageReport Run(
-        IReadOnlyList<Advisory> advisories,
-        string inventoryName,
-        IEnumerable<Host> hosts,
-        FactsDirectory? facts,
-        List<Diagnostic> diagnostics,
-        TimeProvider clock,
-        CancellationToken cancellationToken) =>
-        Run(advisories, inventoryName, new InventoryReading([], hosts.Select(h => new InventoryEntry(h, null))), facts, diagnostics, clock, cancellationToken);
-
     /// <summary>
     /// The triage over an opened inventory. A host's facts come from its <c>--facts</c> file when there is one,
     /// else from the inventory source (Mackerel metadata): the local file wins.
