@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Inventory;
 
@@ -115,89 +114,7 @@ internal static class IdentifyBench
         return n % 2 == 1 ? values[n / 2] : (values[(n / 2) - 1] + values[n / 2]) / 2;
     }
 
-    /// <summary>Reads columns 1–3 (brand, vendor id, signature) of corpus.tsv; format in its README.md.</summary>
-    private static Input[] LoadCorpus(string path)
-    {
-        var rows = new List<Input>();
-        var headerSeen = false;
-        foreach (var line in File.ReadLines(path, Encoding.UTF8))
-        {
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (!headerSeen)
-            {
-                headerSeen = true;
-                continue;
-            }
-
-            var f = line.Split('\t');
-            if (f.Length < 3)
-            {
-                throw new ArgumentException($"{path}: malformed row '{line}'");
-            }
-
-            rows.Add(new Input(f[1].Length == 0 ? null : f[1], Unescape(f[0]), ParseSignature(f[2])));
-        }
-
-        return [.. rows];
-    }
-
-    private static CpuSignature? ParseSignature(string text)
-    {
-        var p = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return p.Length switch
-        {
-            0 => null,
-            2 => new CpuSignature(Int(p[0]), Int(p[1]), null),
-            3 => new CpuSignature(Int(p[0]), Int(p[1]), Int(p[2])),
-            _ => throw new ArgumentException($"bad signature '{text}'"),
-        };
-
-        static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Brand column escapes: <c>\n</c>, <c>\t</c>, <c>\\</c>, <c>\xHH</c>.</summary>
-    private static string Unescape(string s)
-    {
-        if (!s.Contains('\\', StringComparison.Ordinal))
-        {
-            return s;
-        }
-
-        var sb = new StringBuilder(s.Length);
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (s[i] != '\\' || i + 1 >= s.Length)
-            {
-                sb.Append(s[i]);
-                continue;
-            }
-
-            var c = s[++i];
-            switch (c)
-            {
-                case 'n':
-                    sb.Append('\n');
-                    break;
-                case 't':
-                    sb.Append('\t');
-                    break;
-                case '\\':
-                    sb.Append('\\');
-                    break;
-                case 'x' when i + 2 < s.Length:
-                    sb.Append((char)int.Parse(s.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    i += 2;
-                    break;
-                default:
-                    sb.Append('\\').Append(c);
-                    break;
-            }
-        }
-
-        return sb.ToString();
-    }
+    /// <summary>Columns 1–3 (brand, vendor id, signature) of corpus.tsv, read with the tests' own corpus parser.</summary>
+    private static Input[] LoadCorpus(string path) =>
+        [.. VulnTriage.Core.Tests.Identification.CpuCorpus.Parse(path).Select(r => new Input(r.VendorId, r.Brand, r.Signature))];
 }

@@ -29,10 +29,13 @@ internal static class CpuCorpus
 
     public static IReadOnlyDictionary<int, CpuCorpusRow> All => Rows.Value;
 
-    private static Dictionary<int, CpuCorpusRow> Load()
+    private static Dictionary<int, CpuCorpusRow> Load() =>
+        Parse(Path.Combine(AppContext.BaseDirectory, RelativePath)).ToDictionary(r => r.Line);
+
+    /// <summary>Parses a corpus file (also linked into bench/VulnTriage.Bench for the identification benchmark).</summary>
+    public static List<CpuCorpusRow> Parse(string path)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, RelativePath);
-        var rows = new Dictionary<int, CpuCorpusRow>();
+        var rows = new List<CpuCorpusRow>();
         var lines = File.ReadAllLines(path, Encoding.UTF8);
         var headerSeen = false;
         for (var i = 0; i < lines.Length; i++)
@@ -55,12 +58,12 @@ internal static class CpuCorpus
                 throw new InvalidDataException($"{RelativePath}:{i + 1}: expected 13 tab-separated columns, found {f.Length}");
             }
 
-            rows[i + 1] = new CpuCorpusRow(
+            rows.Add(new CpuCorpusRow(
                 i + 1,
                 Unescape(f[0]),
                 f[1].Length == 0 ? null : f[1],
                 ParseSignature(f[2], i + 1),
-                f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]);
+                f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]));
         }
 
         return rows;
