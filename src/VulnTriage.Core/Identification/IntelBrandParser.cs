@@ -131,7 +131,8 @@ internal static partial class IntelBrandParser
         if (Xeon6Regex().Match(c) is { Success: true } x6)
         {
             var n = x6.Groups[1].Value;
-            string? march = n.EndsWith('E') ? "sierra-forest" : n[1] switch
+            var sku = x6.Groups[2].Value; // "6716P" of the Xeon 6 SoC "6716P-B"
+            string? march = sku.EndsWith('E') ? "sierra-forest" : n[1] switch
             {
                 '3' => "raptor-lake",
                 '5' or '7' or '9' => "granite-rapids",
@@ -842,7 +843,7 @@ internal static partial class IntelBrandParser
     [GeneratedRegex(@"\bW([3579])-(\d{4}[A-Z]{0,2})(?![A-Z0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex XeonWxRegex();
 
-    [GeneratedRegex(@"\bXEON (6\d{3}[A-Z]{0,2})(?![A-Z0-9])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bXEON ((6\d{3}[A-Z]{0,2})(?:-[A-Z])?)(?![A-Z0-9-])", RegexOptions.CultureInvariant)]
     private static partial Regex Xeon6Regex();
 
     [GeneratedRegex(@"\bXEON (?:CPU )?(X|E|L|W|EC|LC)?([3567]\d{3})[A-Z]?(?![A-Z0-9])", RegexOptions.CultureInvariant)]
