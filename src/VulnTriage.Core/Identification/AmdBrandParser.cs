@@ -94,7 +94,7 @@ internal static partial class AmdBrandParser
         var z = false;
         foreach (var t in tokens)
         {
-            if (t is "WITH" or "W/" or "PROCESSOR" or "RADEON" or "MOBILE" || t.EndsWith("-CORE", StringComparison.Ordinal) || t.EndsWith("-CORES", StringComparison.Ordinal) || parts.Count >= 6
+            if (t is "WITH" or "W/" or "PROCESSOR" or "RADEON" or "MOBILE" or "CREATOR" || t.EndsWith("-CORE", StringComparison.Ordinal) || t.EndsWith("-CORES", StringComparison.Ordinal) || parts.Count >= 6
                 || !ModelTokenRegex().IsMatch(t))
             {
                 break;
@@ -204,8 +204,9 @@ internal static partial class AmdBrandParser
                 (4, '5') => "jaguar",
                 _ => null,
             };
-            if (suffix.StartsWith('U'))
+            if (suffix.StartsWith('U') || suffix == "E")
             {
+                // U parts and the 6 W "e" parts (Athlon Silver 3050e) are notebook processors.
                 seg = MarketSegment.Mobile;
             }
         }
