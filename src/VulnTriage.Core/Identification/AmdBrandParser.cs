@@ -267,7 +267,7 @@ internal static partial class AmdBrandParser
             {
                 '3' => "k10",
                 '4' or '5' or '6' => d is "5000" or "5100" or "5150" or "5200" or "5350" or "6210" or "6310" or "6410" ? "jaguar" : "piledriver",
-                '7' => d is "7210" or "7310" or "7410" ? "jaguar" : "steamroller",
+                '7' => d is "7210" or "7310" or "7410" ? "jaguar" : d is "7480" or "7680" ? "excavator" : "steamroller", // A6-7480/A8-7680: Carrizo (family 15h model 60h) on FM2+
                 '8' or '9' => "excavator",
                 _ => null,
             };
