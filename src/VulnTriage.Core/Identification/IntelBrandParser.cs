@@ -138,7 +138,17 @@ internal static partial class IntelBrandParser
                 '5' or '7' or '9' => "granite-rapids",
                 _ => null,
             };
-            return new BrandInfo(CpuVendor.Intel, ProductLines.Xeon6, n, null, march, march == "sierra-forest" ? "sierra-forest" : null, MarketSegment.Server);
+            // Granite Rapids shares CPUID model ADh between the 6900P (AP, socket LGA7529) and the 6700P/6500P (SP,
+            // LGA4710) series; the SoC parts with a suffix ("6716P-B") are Granite Rapids-D (model AEh).
+            var codename = march switch
+            {
+                "sierra-forest" => "sierra-forest",
+                "granite-rapids" when n.Length > sku.Length => "granite-rapids-d",
+                "granite-rapids" when n[1] == '9' => "granite-rapids-ap",
+                "granite-rapids" => "granite-rapids-sp",
+                _ => null,
+            };
+            return new BrandInfo(CpuVendor.Intel, ProductLines.Xeon6, n, null, march, codename, MarketSegment.Server);
         }
 
         if (XeonLegacyRegex().Match(c) is { Success: true } lg)

@@ -71,7 +71,7 @@ internal static class SignatureDecoder
         [0xD7] = new("bartlett-lake", null),
         [0x8F] = new("sapphire-rapids", "sapphire-rapids-sp", ProductLines.XeonScalable, 4),
         [0xCF] = new("emerald-rapids", "emerald-rapids-sp", ProductLines.XeonScalable, 5),
-        [0xAD] = new("granite-rapids", "granite-rapids-ap", ProductLines.Xeon6),
+        [0xAD] = new("granite-rapids", "granite-rapids-ap", ProductLines.Xeon6, Codenames: ["granite-rapids-sp", "granite-rapids-ap"]),
         [0xAE] = new("granite-rapids", "granite-rapids-d", ProductLines.Xeon6),
         [0xAF] = new("sierra-forest", "sierra-forest", ProductLines.Xeon6),
         [0xDD] = new("clearwater-forest", "clearwater-forest", ProductLines.Xeon6),

@@ -55,6 +55,35 @@ public sealed class CpuIdentifierTests
         Assert.Equal(IdentificationConfidence.Low, id.Confidence);
     }
 
+    [Theory]
+    [InlineData("Intel(R) Xeon(R) 6787P", 6, 0xAD, 1, "granite-rapids-sp")]
+    [InlineData("Intel(R) Xeon(R) 6980P", 6, 0xAD, 1, "granite-rapids-ap")]
+    [InlineData("INTEL(R) XEON(R) 6716P-B", 6, 0xAE, 1, "granite-rapids-d")]
+    public void Should_NameGraniteRapidsPlatformFromTheBrand_When_SignatureIsSharedBySpAndAp(string brand, int family, int model, int stepping, string codename)
+    {
+        // Given: CPUID model ADh is both Granite Rapids-SP (6700P/6500P) and -AP (6900P)
+        var signature = new CpuSignature(family, model, stepping);
+
+        // When
+        var id = CpuIdentifier.Identify("GenuineIntel", brand, signature);
+
+        // Then
+        Assert.Equal("granite-rapids", id.Microarchitecture);
+        Assert.Equal(codename, id.Codename);
+        Assert.Equal(IdentificationConfidence.High, id.Confidence);
+    }
+
+    [Fact]
+    public void Should_NotGuessGraniteRapidsPlatform_When_OnlyTheSignatureIsKnown()
+    {
+        // When
+        var id = CpuIdentifier.Identify("GenuineIntel", null, new CpuSignature(6, 0xAD, 1));
+
+        // Then
+        Assert.Equal("granite-rapids", id.Microarchitecture);
+        Assert.Null(id.Codename);
+    }
+
     [Fact]
     public void Should_ReturnEqualIdentities_When_CalledTwiceWithSameInput()
     {
