@@ -378,7 +378,8 @@ internal static partial class AmdBrandParser
         {
             ("KX", '5') or ("KH", '2') => "wudaokou",
             ("KX", '6') or ("KH", '3') => "lujiazui",
-            ("KX", '7') or ("KH", '4') => "yongfeng",
+            ("KH", '4') => "yongfeng",
+            ("KX", '7') => "century-avenue", // KX-7000 (2023): Century Avenue core, CPUID 7/6Bh; KH-40000 is YongFeng (7/5Bh)
             _ => null,
         };
         return new BrandInfo(CpuVendor.Zhaoxin, ProductLines.Zhaoxin, $"{kind}-{n}", null, march, march, kind == "KH" ? MarketSegment.Server : MarketSegment.Desktop);
