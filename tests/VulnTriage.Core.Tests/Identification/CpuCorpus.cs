@@ -19,7 +19,37 @@ internal sealed record CpuCorpusRow(
     string Segment,
     string Virtual,
     string Confidence,
-    string Source);
+    string Source)
+{
+    /// <summary>
+    /// Whether the row's signature was copied from a real capture of the part (README "CPUID signatures"):
+    /// a signature is present and the source cites a capture — not an <c>ark:</c> row, not a signature written from
+    /// the part's published CPUID, not a brand rebuilt from a libcpuid test-file name (<c>libcpuid tests/…</c>), knowledge or synthetic row, and not a
+    /// <c>family/model:</c> confirmation without a stepping.
+    /// </summary>
+    public bool HasCapturedSignature
+    {
+        get
+        {
+            if (Signature is null)
+            {
+                return false;
+            }
+
+            if (Source.Contains("; signature:", StringComparison.Ordinal) || Source.Contains("; brand and signature:", StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            return !Source.StartsWith("ark:", StringComparison.Ordinal)
+                && !Source.Contains("(signature: the part's published CPUID)", StringComparison.Ordinal)
+                && !Source.StartsWith("libcpuid ", StringComparison.Ordinal)
+                && !Source.Contains("knowledge", StringComparison.OrdinalIgnoreCase)
+                && !Source.Contains("synthetic", StringComparison.OrdinalIgnoreCase)
+                && !Source.Contains("family/model:", StringComparison.Ordinal);
+        }
+    }
+}
 
 internal static class CpuCorpus
 {

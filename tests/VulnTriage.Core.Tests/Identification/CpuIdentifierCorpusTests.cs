@@ -82,6 +82,21 @@ public sealed class CpuIdentifierCorpusTests
     }
 
     [Fact]
+    public void Should_HoldAThousandCapturedBrandStringsWithSignatures_When_CorpusIsLoaded()
+    {
+        // Given: the acceptance criterion — at least 1,000 real brand strings with signatures from captures
+        var rows = CpuCorpus.All.Values.ToList();
+
+        // When
+        var captured = rows.Where(r => r.HasCapturedSignature && r.Brand.Trim().Length > 0).ToList();
+        var vendors = captured.Select(r => r.VendorId).Where(v => v is not null).Distinct(StringComparer.Ordinal).Count();
+
+        // Then
+        Assert.True(captured.Count >= 1000, $"only {captured.Count} rows carry a brand string and a captured signature");
+        Assert.True(vendors >= 5, $"captured rows cover only {vendors} CPUID vendor ids");
+    }
+
+    [Fact]
     public void Should_CoverEveryProductLine_When_CorpusIsLoaded()
     {
         // Given
