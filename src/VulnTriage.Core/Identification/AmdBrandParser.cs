@@ -302,6 +302,16 @@ internal static partial class AmdBrandParser
             return new BrandInfo(CpuVendor.Amd, ProductLines.AmdLegacy, null, null, "k7", null, MarketSegment.Desktop);
         }
 
+        if (c.Contains("AMD-K5", StringComparison.Ordinal) || c.Contains("AMD-K6", StringComparison.Ordinal))
+        {
+            return new BrandInfo(CpuVendor.Amd, ProductLines.AmdLegacy, null, null, null, null, MarketSegment.Unknown);
+        }
+
+        if (c.StartsWith("GEODE", StringComparison.Ordinal))
+        {
+            return new BrandInfo(CpuVendor.Amd, ProductLines.AmdLegacy, null, null, null, null, MarketSegment.Embedded);
+        }
+
         if (SmallApuRegex().Match(c) is { Success: true } e)
         {
             var prefix = e.Groups[1].Value;

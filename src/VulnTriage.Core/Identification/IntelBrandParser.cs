@@ -432,16 +432,17 @@ internal static partial class IntelBrandParser
     private static (string? March, string? Codename) CoreMarch(int gen, string d, string suffix)
     {
         var hedt = suffix is "X" or "XE" or "K" && d.Length == 4;
+        var hedtOrPlain = suffix is "" or "K" or "X"; // i7-3820 vs i7-3820QM, i7-4930K vs i7-4930MX, i7-4960X vs i7-4960HQ
         switch (gen)
         {
             case 2:
                 return ("sandy-bridge", null);
             case 3:
-                return d is "3820" or "3930" or "3960" or "3970" ? ("sandy-bridge", "sandy-bridge-e") : ("ivy-bridge", null);
+                return d is "3820" or "3930" or "3960" or "3970" && hedtOrPlain ? ("sandy-bridge", "sandy-bridge-e") : ("ivy-bridge", null);
             case 4:
-                return d is "4820" or "4930" or "4960" ? ("ivy-bridge", "ivy-bridge-e") : ("haswell", null);
+                return d is "4820" or "4930" or "4960" && hedtOrPlain ? ("ivy-bridge", "ivy-bridge-e") : ("haswell", null);
             case 5:
-                return d is "5820" or "5930" or "5960" ? ("haswell", "haswell-e") : ("broadwell", null);
+                return d is "5820" or "5930" or "5960" && hedtOrPlain ? ("haswell", "haswell-e") : ("broadwell", null);
             case 6:
                 return d is "6800" or "6850" or "6900" or "6950" && hedt ? ("broadwell", "broadwell-e") : ("skylake", null);
             case 7:
