@@ -271,7 +271,12 @@ internal static partial class AmdBrandParser
                 '8' or '9' => "excavator",
                 _ => null,
             };
-            var seg = n.Length > 4 && n[4] is 'M' or 'P' ? MarketSegment.Mobile : MarketSegment.Desktop;
+            // M/P: notebook parts. B (PRO business parts) is both: Kaveri PRO A6-7050B/A8-7150B/A10-7350B and Carrizo
+            // PRO A6-8500B…A12-8800B are FP3/FP4 notebook APUs; PRO A8-7600B/A10-7800B/7850B and A8-8650B/A10-8750B/8850B
+            // are FM2+ desktop parts.
+            var mobile = n.Length > 4 && (n[4] is 'M' or 'P'
+                || (n[4] == 'B' && ((d[0] == '7' && d[1] <= '3') || (d[0] == '8' && d[2] == '0'))));
+            var seg = mobile ? MarketSegment.Mobile : MarketSegment.Desktop;
             var model = $"{(pro ? "PRO " : "")}A{a.Groups[2].Value}-{n}";
             return new BrandInfo(CpuVendor.Amd, ProductLines.AmdLegacy, model, null, march, null, seg);
         }
