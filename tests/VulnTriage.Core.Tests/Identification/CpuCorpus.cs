@@ -4,8 +4,9 @@ using VulnTriage.Core.Inventory;
 
 namespace VulnTriage.Core.Tests.Identification;
 
-/// <summary>One row of testdata/cpu/corpus.tsv (see testdata/cpu/README.md).</summary>
+/// <summary>One row of testdata/cpu/corpus.tsv or unverified.tsv (see testdata/cpu/README.md).</summary>
 internal sealed record CpuCorpusRow(
+    string File,
     int Line,
     string Brand,
     string? VendorId,
@@ -21,6 +22,12 @@ internal sealed record CpuCorpusRow(
     string Confidence,
     string Source)
 {
+    /// <summary><c>file:line</c>, the row's key and its name in test output.</summary>
+    public string Location => $"{File}:{Line}";
+
+    /// <summary>Whether the brand string is a real one copied from a cited source (every row of corpus.tsv).</summary>
+    public bool IsReal => File == CpuCorpus.RealFile;
+
     /// <summary>
     /// Whether the row's signature was copied from a real capture of the part (README "CPUID signatures"):
     /// a signature is present and the source cites a capture — not an <c>ark:</c> row, not a signature written from
@@ -53,19 +60,29 @@ internal sealed record CpuCorpusRow(
 
 internal static class CpuCorpus
 {
-    public const string RelativePath = "testdata/cpu/corpus.tsv";
+    /// <summary>Real brand strings, each copied from a cited public source.</summary>
+    public const string RealFile = "corpus.tsv";
 
-    private static readonly Lazy<IReadOnlyDictionary<int, CpuCorpusRow>> Rows = new(Load);
+    /// <summary>Brand strings written from the vendor's naming for parts without a capture yet (<c>ark:</c> rows).</summary>
+    public const string UnverifiedFile = "unverified.tsv";
 
-    public static IReadOnlyDictionary<int, CpuCorpusRow> All => Rows.Value;
+    public const string RelativePath = "testdata/cpu/" + RealFile;
 
-    private static Dictionary<int, CpuCorpusRow> Load() =>
-        Parse(Path.Combine(AppContext.BaseDirectory, RelativePath)).ToDictionary(r => r.Line);
+    private static readonly Lazy<IReadOnlyDictionary<string, CpuCorpusRow>> Rows = new(Load);
+
+    /// <summary>Every row of both files, keyed by <see cref="CpuCorpusRow.Location"/>.</summary>
+    public static IReadOnlyDictionary<string, CpuCorpusRow> All => Rows.Value;
+
+    private static Dictionary<string, CpuCorpusRow> Load() =>
+        Parse(Path.Combine(AppContext.BaseDirectory, RelativePath))
+            .Concat(Parse(Path.Combine(AppContext.BaseDirectory, "testdata/cpu/" + UnverifiedFile)))
+            .ToDictionary(r => r.Location, StringComparer.Ordinal);
 
     /// <summary>Parses a corpus file (also linked into bench/VulnTriage.Bench for the identification benchmark).</summary>
     public static List<CpuCorpusRow> Parse(string path)
     {
         var rows = new List<CpuCorpusRow>();
+        var file = Path.GetFileName(path);
         var lines = File.ReadAllLines(path, Encoding.UTF8);
         var headerSeen = false;
         for (var i = 0; i < lines.Length; i++)
@@ -85,21 +102,22 @@ internal static class CpuCorpus
             var f = line.Split('\t');
             if (f.Length != 13)
             {
-                throw new InvalidDataException($"{RelativePath}:{i + 1}: expected 13 tab-separated columns, found {f.Length}");
+                throw new InvalidDataException($"{file}:{i + 1}: expected 13 tab-separated columns, found {f.Length}");
             }
 
             rows.Add(new CpuCorpusRow(
+                file,
                 i + 1,
                 Unescape(f[0]),
                 f[1].Length == 0 ? null : f[1],
-                ParseSignature(f[2], i + 1),
+                ParseSignature(f[2], file, i + 1),
                 f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]));
         }
 
         return rows;
     }
 
-    private static CpuSignature? ParseSignature(string text, int line)
+    private static CpuSignature? ParseSignature(string text, string file, int line)
     {
         if (text.Trim().Length == 0)
         {
@@ -109,7 +127,7 @@ internal static class CpuCorpus
         var p = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (p.Length is < 2 or > 3)
         {
-            throw new InvalidDataException($"{RelativePath}:{line}: signature must be 'family model [stepping]' in decimal");
+            throw new InvalidDataException($"{file}:{line}: signature must be 'family model [stepping]' in decimal");
         }
 
         return new CpuSignature(
