@@ -11,6 +11,8 @@ namespace VulnTriage.Core.Identification;
 /// </summary>
 internal static class SignatureDecoder
 {
+    // Codename: the one platform the model number names; null with Codenames when one model covers several platforms
+    // (the brand string then decides, see CpuIdentifier).
     private sealed record IntelModel(string March, string? Codename, string? HiddenLine = null, int? HiddenGeneration = null, string[]? Codenames = null);
 
     private static readonly FrozenDictionary<int, IntelModel> IntelFamily6 = new Dictionary<int, IntelModel>
@@ -71,7 +73,7 @@ internal static class SignatureDecoder
         [0xD7] = new("bartlett-lake", null),
         [0x8F] = new("sapphire-rapids", "sapphire-rapids-sp", ProductLines.XeonScalable, 4),
         [0xCF] = new("emerald-rapids", "emerald-rapids-sp", ProductLines.XeonScalable, 5),
-        [0xAD] = new("granite-rapids", "granite-rapids-ap", ProductLines.Xeon6, Codenames: ["granite-rapids-sp", "granite-rapids-ap"]),
+        [0xAD] = new("granite-rapids", null, ProductLines.Xeon6, Codenames: ["granite-rapids-sp", "granite-rapids-ap"]),
         [0xAE] = new("granite-rapids", "granite-rapids-d", ProductLines.Xeon6),
         [0xAF] = new("sierra-forest", "sierra-forest", ProductLines.Xeon6),
         [0xDD] = new("clearwater-forest", "clearwater-forest", ProductLines.Xeon6),
@@ -84,12 +86,12 @@ internal static class SignatureDecoder
         [0x4D] = new("silvermont", "avoton"),
         [0x4A] = new("silvermont", "merrifield"),
         [0x5A] = new("silvermont", "moorefield"),
-        [0x4C] = new("airmont", "braswell", Codenames: ["braswell", "cherry-trail"]),
+        [0x4C] = new("airmont", null, Codenames: ["braswell", "cherry-trail"]),
         [0x75] = new("airmont", "lightning-mountain"),
         [0x5C] = new("goldmont", "apollo-lake"),
         [0x5F] = new("goldmont", "denverton"),
         [0x7A] = new("goldmont-plus", "gemini-lake"),
-        [0x86] = new("tremont", "snow-ridge", Codenames: ["snow-ridge", "jacobsville", "parker-ridge"]),
+        [0x86] = new("tremont", null, Codenames: ["snow-ridge", "jacobsville", "parker-ridge"]),
         [0x96] = new("tremont", "elkhart-lake"),
         [0x9C] = new("tremont", "jasper-lake"),
         [0xBE] = new("gracemont", "alder-lake-n"),
@@ -179,7 +181,7 @@ internal static class SignatureDecoder
         }
 
         var codenames = entry.Codenames ?? (entry.Codename is null ? [] : [entry.Codename]);
-        return new SignatureInfo(entry.March, [entry.March], entry.Codenames is null ? entry.Codename : null, codenames, $"{text} is {entry.March}")
+        return new SignatureInfo(entry.March, [entry.March], entry.Codename, codenames, $"{text} is {entry.March}")
         {
             HiddenXeonLine = entry.HiddenLine,
             HiddenXeonGeneration = entry.HiddenGeneration,
