@@ -22,9 +22,14 @@ public static class AdvisoryYamlLoader
     public const int MaxFileChars = 1 << 20;
 
     private static readonly string[] TopRequired =
-        ["id", "vendor", "title", "published", "severity", "cves", "summary", "affected_systems", "cpu_rules", "firmware_rules", "how_to_check", "remediation", "references", "examples"];
+        ["id", "vendor", "title", "published", "severity", "cves", "summary", "affected_systems", "cpu_rules", "how_to_check", "remediation", "references", "examples"];
 
-    private static readonly string[] TopOptional = ["out_of_scope", "cloud", "vendor_pages"];
+    private static readonly string[] TopOptional =
+        ["status", "aliases", "policy", "firmware_rules", "microcode_rules", "kernel_rules", "out_of_scope", "cloud", "vendor_pages"];
+
+    private static readonly string[] HostKeys = ["vendor_id", "model_name", "signature", "cloud", "no_cpu"];
+
+    private static readonly string[] FactKeys = ["firmware", "microcode", "kernel", "virtual"];
 
     private static readonly string[] Severities = ["low", "medium", "high", "critical"];
 
@@ -86,10 +91,26 @@ public static class AdvisoryYamlLoader
         var summary = r.Localized(YamlNodeReader.Child(top, "summary"), "summary");
         var affected = r.Localized(YamlNodeReader.Child(top, "affected_systems"), "affected_systems");
         var outOfScope = YamlNodeReader.Child(top, "out_of_scope") is { } oos ? r.Localized(oos, "out_of_scope") : LocalizedText.Empty;
-        var cpuRules = r.Sequence(YamlNodeReader.Child(top, "cpu_rules"), "cpu_rules").Select((n, i) => CpuRuleOf(r, n, $"cpu_rules[{i}]", cveIds)).OfType<CpuRule>().ToImmutableArray();
-        var firmwareRules = r.Sequence(YamlNodeReader.Child(top, "firmware_rules"), "firmware_rules").Select((n, i) => FirmwareRuleOf(r, n, $"firmware_rules[{i}]", cveIds)).OfType<FirmwareRule>().ToImmutableArray();
+        var status = YamlNodeReader.Child(top, "status") is { } statusNode ? r.String(statusNode, "status") switch
+        {
+            "curated" => AdvisoryStatus.Curated,
+            "draft" => AdvisoryStatus.Draft,
+            var other => Bad<AdvisoryStatus>(r, statusNode, $"'status' must be curated or draft, got '{other}'") ?? AdvisoryStatus.Curated,
+        } : AdvisoryStatus.Curated;
+        var aliases = r.Strings(YamlNodeReader.Child(top, "aliases"), "aliases");
+        var policy = PolicyOf(r, YamlNodeReader.Child(top, "policy"), "policy");
+        var cpuRules = r.Sequence(YamlNodeReader.Child(top, "cpu_rules"), "cpu_rules").Select((n, i) => CpuRuleOf(r, n, $"cpu_rules[{i}]", cveIds, sourceName)).OfType<CpuRule>().ToImmutableArray();
+        var firmwareRules = r.Sequence(YamlNodeReader.Child(top, "firmware_rules"), "firmware_rules").Select((n, i) => FirmwareRuleOf(r, n, $"firmware_rules[{i}]", cveIds, sourceName)).OfType<FirmwareRule>().ToImmutableArray();
+        var microcodeRules = r.Sequence(YamlNodeReader.Child(top, "microcode_rules"), "microcode_rules").Select((n, i) => MicrocodeRuleOf(r, n, $"microcode_rules[{i}]", cveIds, sourceName)).OfType<MicrocodeRule>().ToImmutableArray();
+        var kernelRules = r.Sequence(YamlNodeReader.Child(top, "kernel_rules"), "kernel_rules").Select((n, i) => KernelRuleOf(r, n, $"kernel_rules[{i}]", cveIds, sourceName)).OfType<KernelRule>().ToImmutableArray();
         CheckUniqueIds(r, top, "cpu_rules", cpuRules.Select(c => c.Id));
         CheckUniqueIds(r, top, "firmware_rules", firmwareRules.Select(c => c.Id));
+        CheckUniqueIds(r, top, "microcode_rules", microcodeRules.Select(c => c.Id));
+        CheckUniqueIds(r, top, "kernel_rules", kernelRules.Select(c => c.Id));
+        if (policy is not null)
+        {
+            CheckStages(r, top, policy, firmwareRules.Length, microcodeRules.Length, kernelRules.Length);
+        }
         var cloud = r.Sequence(YamlNodeReader.Child(top, "cloud"), "cloud").Select((n, i) => CloudOf(r, n, $"cloud[{i}]")).OfType<CloudStatement>().ToImmutableArray();
         var howToCheck = r.Localized(YamlNodeReader.Child(top, "how_to_check"), "how_to_check");
         var remediation = r.Localized(YamlNodeReader.Child(top, "remediation"), "remediation");
@@ -118,13 +139,20 @@ public static class AdvisoryYamlLoader
         }
 
         if (r.HasErrors || id is null || vendor is null || title is null || published is null || severity is null
-            || summary is null || affected is null || outOfScope is null || howToCheck is null || remediation is null)
+            || summary is null || affected is null || outOfScope is null || howToCheck is null || remediation is null || policy is null)
         {
             throw new InputException(r.Diagnostics.Count > 0 ? r.Diagnostics : [new Diagnostic(DiagnosticCodes.AdvisoryBadValue, DiagnosticSeverity.Error, new SourceLocation(sourceName), "invalid advisory")]);
         }
 
         return new Advisory(id, vendor, title, published.Value, severity, cves, summary, affected, cpuRules, firmwareRules,
-            outOfScope, howToCheck, remediation, cloud, references, vendorPages, examples, sourceName);
+            outOfScope, howToCheck, remediation, cloud, references, vendorPages, examples, sourceName)
+        {
+            Policy = policy,
+            MicrocodeRules = microcodeRules,
+            KernelRules = kernelRules,
+            Status = status,
+            Aliases = aliases,
+        };
     }
 
     private static void CheckUniqueIds(YamlNodeReader r, YamlMappingNode top, string key, IEnumerable<string> ids)
@@ -181,9 +209,86 @@ public static class AdvisoryYamlLoader
         return id is null ? null : new CveInfo(id, score, version, vector, description ?? LocalizedText.Empty);
     }
 
-    private static CpuRule? CpuRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds)
+    private static AdvisoryPolicy? PolicyOf(YamlNodeReader r, YamlNode? node, string path)
     {
-        var m = r.Mapping(node, path, ["id", "title", "scope", "match", "check"], ["expect_firmware", "cves"]);
+        if (node is null)
+        {
+            return AdvisoryPolicy.Firmware;
+        }
+
+        var m = r.Mapping(node, path, [], ["stages", "cloud", "virtual_machine", "outside"]);
+        if (m is null)
+        {
+            return null;
+        }
+
+        var defaults = AdvisoryPolicy.Firmware;
+        var stages = defaults.Stages;
+        if (YamlNodeReader.Child(m, "stages") is { } stagesNode)
+        {
+            var list = new List<ConfirmationStage>();
+            foreach (var text in r.Strings(stagesNode, path + ".stages"))
+            {
+                ConfirmationStage? stage = text switch
+                {
+                    "firmware" => ConfirmationStage.Firmware,
+                    "microcode" => ConfirmationStage.Microcode,
+                    "kernel" => ConfirmationStage.Kernel,
+                    _ => Bad<ConfirmationStage>(r, stagesNode, $"'{path}.stages' has '{text}' (known: firmware, microcode, kernel)"),
+                };
+                if (stage is { } st && !list.Contains(st))
+                {
+                    list.Add(st);
+                }
+            }
+
+            stages = [.. list];
+        }
+
+        var cloud = YamlNodeReader.Child(m, "cloud") is { } cloudNode ? r.String(cloudNode, path + ".cloud") switch
+        {
+            "provider_managed" => CloudPolicy.ProviderManaged,
+            "guest_kernel" => CloudPolicy.GuestKernel,
+            var other => Bad<CloudPolicy>(r, cloudNode, $"'{path}.cloud' must be provider_managed or guest_kernel, got '{other}'") ?? defaults.Cloud,
+        } : defaults.Cloud;
+        var vm = YamlNodeReader.Child(m, "virtual_machine") is { } vmNode ? r.String(vmNode, path + ".virtual_machine") switch
+        {
+            "needs_confirmation" => Verdict.NeedsConfirmation,
+            "unknown" => Verdict.Unknown,
+            var other => Bad<Verdict>(r, vmNode, $"'{path}.virtual_machine' must be needs_confirmation or unknown, got '{other}'") ?? defaults.VirtualMachine,
+        } : defaults.VirtualMachine;
+        var outside = YamlNodeReader.Child(m, "outside") is { } outsideNode ? r.String(outsideNode, path + ".outside") switch
+        {
+            "not_affected" => OutsidePolicy.NotAffected,
+            "unknown" => OutsidePolicy.Unknown,
+            var other => Bad<OutsidePolicy>(r, outsideNode, $"'{path}.outside' must be not_affected or unknown, got '{other}'") ?? defaults.Outside,
+        } : defaults.Outside;
+        return new AdvisoryPolicy(stages, cloud, vm, outside);
+    }
+
+    private static void CheckStages(YamlNodeReader r, YamlMappingNode top, AdvisoryPolicy policy, int firmware, int microcode, int kernel)
+    {
+        void Check(ConfirmationStage stage, int count, string key)
+        {
+            var listed = policy.Stages.Contains(stage);
+            if (listed && count == 0)
+            {
+                r.Error(DiagnosticCodes.AdvisoryBadValue, YamlNodeReader.Child(top, "policy") ?? top, $"'policy.stages' lists {key[..^"_rules".Length]} but the advisory has no '{key}'");
+            }
+            else if (!listed && count > 0)
+            {
+                r.Error(DiagnosticCodes.AdvisoryBadValue, YamlNodeReader.Child(top, key), $"'{key}' is given but 'policy.stages' does not list {key[..^"_rules".Length]}: the rules would never be read");
+            }
+        }
+
+        Check(ConfirmationStage.Firmware, firmware, "firmware_rules");
+        Check(ConfirmationStage.Microcode, microcode, "microcode_rules");
+        Check(ConfirmationStage.Kernel, kernel, "kernel_rules");
+    }
+
+    private static CpuRule? CpuRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds, string sourceName)
+    {
+        var m = r.Mapping(node, path, ["id", "title", "scope", "when", "examples"], ["expect_firmware", "cves", "check"]);
         if (m is null)
         {
             return null;
@@ -196,97 +301,30 @@ public static class AdvisoryYamlLoader
         {
             "listed" => CpuRuleScope.Listed,
             "conditional" => CpuRuleScope.Conditional,
+            "excluded" => CpuRuleScope.Excluded,
             null => null,
-            var other => Bad<CpuRuleScope>(r, scopeNode, $"'{path}.scope' must be listed or conditional, got '{other}'"),
+            var other => Bad<CpuRuleScope>(r, scopeNode, $"'{path}.scope' must be listed, conditional or excluded, got '{other}'"),
         };
-        var match = CpuMatchOf(r, YamlNodeReader.Child(m, "match"), path + ".match");
+        var when = ConditionReader.Read(r, YamlNodeReader.Child(m, "when"), path + ".when");
         var expect = r.Sequence(YamlNodeReader.Child(m, "expect_firmware"), path + ".expect_firmware")
             .Select((n, i) => Kind(r, n, $"{path}.expect_firmware[{i}]")).OfType<FirmwareKind>().ToImmutableArray();
         var cves = CveRefs(r, YamlNodeReader.Child(m, "cves"), path + ".cves", cveIds);
-        var check = r.Localized(YamlNodeReader.Child(m, "check"), path + ".check");
-        return id is null || title is null || scope is null || match is null || check is null
+        var checkNode = YamlNodeReader.Child(m, "check");
+        var check = checkNode is null ? LocalizedText.Empty : r.Localized(checkNode, path + ".check");
+        if (checkNode is null && scope is CpuRuleScope.Listed or CpuRuleScope.Conditional)
+        {
+            r.Error(DiagnosticCodes.AdvisoryMissingKey, node, $"'{path}' lacks the required key 'check' (how to confirm a candidate)");
+        }
+
+        var examples = RuleExamplesOf(r, YamlNodeReader.Child(m, "examples"), path + ".examples", sourceName);
+        return id is null || title is null || scope is null || when is null || check is null || examples is null
             ? null
-            : new CpuRule(id, title, scope.Value, match, expect, cves, check);
+            : new CpuRule(id, title, scope.Value, when, expect, cves, check) { Examples = examples };
     }
 
-    private static CpuMatch? CpuMatchOf(YamlNodeReader r, YamlNode? node, string path)
+    private static FirmwareRule? FirmwareRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds, string sourceName)
     {
-        var m = r.Mapping(node, path, [], ["vendor", "product_line", "generation", "model_number", "microarchitecture", "codename", "segment", "signature"]);
-        if (m is null)
-        {
-            return null;
-        }
-
-        if (m.Children.Count == 0)
-        {
-            r.Error(DiagnosticCodes.AdvisoryBadValue, node, $"'{path}' must have at least one condition");
-            return null;
-        }
-
-        var vendors = r.Strings(YamlNodeReader.Child(m, "vendor"), path + ".vendor").Select(v => v switch
-        {
-            "intel" => CpuVendor.Intel,
-            "amd" => CpuVendor.Amd,
-            "hygon" => CpuVendor.Hygon,
-            "via" => CpuVendor.Via,
-            "zhaoxin" => CpuVendor.Zhaoxin,
-            "arm" => CpuVendor.Arm,
-            _ => Bad<CpuVendor>(r, YamlNodeReader.Child(m, "vendor"), $"'{path}.vendor' has unknown vendor '{v}' (intel, amd, hygon, via, zhaoxin, arm)") ?? CpuVendor.Unknown,
-        }).ToImmutableArray();
-
-        var lines = r.Strings(YamlNodeReader.Child(m, "product_line"), path + ".product_line");
-        foreach (var line in lines.Where(l => !ProductLines.All.Contains(l)))
-        {
-            r.Error(DiagnosticCodes.AdvisoryBadValue, YamlNodeReader.Child(m, "product_line"), $"'{path}.product_line' has unknown product line '{line}' (known: {string.Join(", ", ProductLines.All.Order(StringComparer.Ordinal))})");
-        }
-
-        var generations = r.IntSetOf(YamlNodeReader.Child(m, "generation"), path + ".generation");
-        var genList = generations is null ? ImmutableArray<int>.Empty : [.. generations.Ranges.SelectMany(g => Enumerable.Range(g.Low, Math.Min(g.High - g.Low + 1, 100)))];
-
-        var models = ImmutableArray.CreateBuilder<Regex>();
-        var modelNode = YamlNodeReader.Child(m, "model_number");
-        foreach (var pattern in r.Strings(modelNode, path + ".model_number"))
-        {
-            try
-            {
-                models.Add(new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(100)));
-            }
-            catch (ArgumentException e)
-            {
-                r.Error(DiagnosticCodes.AdvisoryBadValue, modelNode, $"'{path}.model_number' has an invalid regular expression '{pattern}': {OneLine(e.Message)}");
-            }
-        }
-
-        var segments = r.Strings(YamlNodeReader.Child(m, "segment"), path + ".segment").Select(s => s switch
-        {
-            "server" => MarketSegment.Server,
-            "desktop" => MarketSegment.Desktop,
-            "mobile" => MarketSegment.Mobile,
-            "embedded" => MarketSegment.Embedded,
-            _ => Bad<MarketSegment>(r, YamlNodeReader.Child(m, "segment"), $"'{path}.segment' has unknown segment '{s}' (server, desktop, mobile, embedded)") ?? MarketSegment.Unknown,
-        }).ToImmutableArray();
-
-        var signatures = r.Sequence(YamlNodeReader.Child(m, "signature"), path + ".signature").Select((n, i) =>
-        {
-            var sm = r.Mapping(n, $"{path}.signature[{i}]", ["family"], ["model", "stepping"]);
-            if (sm is null)
-            {
-                return null;
-            }
-
-            var family = r.Int(YamlNodeReader.Child(sm, "family"), $"{path}.signature[{i}].family");
-            var model = r.IntSetOf(YamlNodeReader.Child(sm, "model"), $"{path}.signature[{i}].model");
-            var stepping = r.IntSetOf(YamlNodeReader.Child(sm, "stepping"), $"{path}.signature[{i}].stepping");
-            return family is null ? null : new SignatureMatch(family.Value, model, stepping);
-        }).OfType<SignatureMatch>().ToImmutableArray();
-
-        return new CpuMatch(vendors, lines, genList, models.ToImmutable(), r.Strings(YamlNodeReader.Child(m, "microarchitecture"), path + ".microarchitecture"),
-            r.Strings(YamlNodeReader.Child(m, "codename"), path + ".codename"), segments, signatures);
-    }
-
-    private static FirmwareRule? FirmwareRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds)
-    {
-        var m = r.Mapping(node, path, ["id", "kind", "match", "verdict"], ["amt", "cves", "note"]);
+        var m = r.Mapping(node, path, ["id", "kind", "match", "verdict", "examples"], ["amt", "cves", "note", "when"]);
         if (m is null)
         {
             return null;
@@ -295,21 +333,7 @@ public static class AdvisoryYamlLoader
         var id = RuleId(r, YamlNodeReader.Child(m, "id"), path + ".id");
         var kind = Kind(r, YamlNodeReader.Child(m, "kind"), path + ".kind");
         var matchMap = r.Mapping(YamlNodeReader.Child(m, "match"), path + ".match", [], ["major", "minor", "hotfix", "at_least", "below"]);
-        FirmwareMatch? match = null;
-        if (matchMap is not null)
-        {
-            if (matchMap.Children.Count == 0)
-            {
-                r.Error(DiagnosticCodes.AdvisoryBadValue, matchMap, $"'{path}.match' must have at least one condition");
-            }
-
-            match = new FirmwareMatch(
-                r.IntSetOf(YamlNodeReader.Child(matchMap, "major"), path + ".match.major"),
-                r.IntSetOf(YamlNodeReader.Child(matchMap, "minor"), path + ".match.minor"),
-                r.IntSetOf(YamlNodeReader.Child(matchMap, "hotfix"), path + ".match.hotfix"),
-                Version(r, YamlNodeReader.Child(matchMap, "at_least"), path + ".match.at_least"),
-                Version(r, YamlNodeReader.Child(matchMap, "below"), path + ".match.below"));
-        }
+        var match = matchMap is null ? null : ConditionReader.FirmwareMatch(r, matchMap, path + ".match");
 
         var verdictNode = YamlNodeReader.Child(m, "verdict");
         var verdictText = r.String(verdictNode, path + ".verdict");
@@ -336,9 +360,99 @@ public static class AdvisoryYamlLoader
 
         var cves = CveRefs(r, YamlNodeReader.Child(m, "cves"), path + ".cves", cveIds);
         var note = YamlNodeReader.Child(m, "note") is { } n ? r.Localized(n, path + ".note") : LocalizedText.Empty;
-        return id is null || kind is null || match is null || verdict is null || note is null
+        var whenNode = YamlNodeReader.Child(m, "when");
+        var when = whenNode is null ? null : ConditionReader.Read(r, whenNode, path + ".when");
+        var examples = RuleExamplesOf(r, YamlNodeReader.Child(m, "examples"), path + ".examples", sourceName);
+        return id is null || kind is null || match is null || verdict is null || note is null || examples is null || (whenNode is not null && when is null)
             ? null
-            : new FirmwareRule(id, kind.Value, match, verdict.Value, amt, cves, note);
+            : new FirmwareRule(id, kind.Value, match, verdict.Value, amt, cves, note) { When = when, Examples = examples };
+    }
+
+    private static MicrocodeRule? MicrocodeRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds, string sourceName)
+    {
+        var m = r.Mapping(node, path, ["id", "when", "fixed", "fixes", "examples"], ["cves", "note"]);
+        if (m is null)
+        {
+            return null;
+        }
+
+        var id = RuleId(r, YamlNodeReader.Child(m, "id"), path + ".id");
+        var when = ConditionReader.Read(r, YamlNodeReader.Child(m, "when"), path + ".when");
+        var thresholds = YamlNodeReader.Child(m, "fixed") is { } fixedNode ? ConditionReader.Thresholds(r, fixedNode, path + ".fixed") : null;
+        var fixesNode = YamlNodeReader.Child(m, "fixes");
+        bool? alone = r.String(fixesNode, path + ".fixes") switch
+        {
+            "microcode" => true,
+            "microcode_and_software" => false,
+            null => null,
+            var other => Bad<bool>(r, fixesNode, $"'{path}.fixes' must be microcode or microcode_and_software, got '{other}'"),
+        };
+        var cves = CveRefs(r, YamlNodeReader.Child(m, "cves"), path + ".cves", cveIds);
+        var note = YamlNodeReader.Child(m, "note") is { } n ? r.Localized(n, path + ".note") : LocalizedText.Empty;
+        var examples = RuleExamplesOf(r, YamlNodeReader.Child(m, "examples"), path + ".examples", sourceName);
+        return id is null || when is null || thresholds is null || alone is null || note is null || examples is null
+            ? null
+            : new MicrocodeRule(id, when, new MicrocodePredicate(thresholds.Value), alone.Value, cves, note) { Examples = examples };
+    }
+
+    private static KernelRule? KernelRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds, string sourceName)
+    {
+        var m = r.Mapping(node, path, ["id", "file", "examples"], ["cves", "note"]);
+        if (m is null)
+        {
+            return null;
+        }
+
+        var id = RuleId(r, YamlNodeReader.Child(m, "id"), path + ".id");
+        var fileNode = YamlNodeReader.Child(m, "file");
+        var file = r.String(fileNode, path + ".file") is { } f ? ConditionReader.KernelFile(r, fileNode, path + ".file", f) : null;
+        var cves = CveRefs(r, YamlNodeReader.Child(m, "cves"), path + ".cves", cveIds);
+        var note = YamlNodeReader.Child(m, "note") is { } n ? r.Localized(n, path + ".note") : LocalizedText.Empty;
+        var examples = RuleExamplesOf(r, YamlNodeReader.Child(m, "examples"), path + ".examples", sourceName);
+        return id is null || file is null || note is null || examples is null
+            ? null
+            : new KernelRule(id, file, cves, note) { Examples = examples };
+    }
+
+    /// <summary>A rule's examples: <c>match</c> and <c>no_match</c>, each a non-empty list of hosts (with facts inline).</summary>
+    private static RuleExamples? RuleExamplesOf(YamlNodeReader r, YamlNode? node, string path, string sourceName)
+    {
+        var m = r.Mapping(node, path, ["match", "no_match"], []);
+        if (m is null)
+        {
+            return null;
+        }
+
+        ImmutableArray<RuleExample> Read(string key)
+        {
+            var items = r.Sequence(YamlNodeReader.Child(m, key), $"{path}.{key}");
+            if (items.IsEmpty && YamlNodeReader.Child(m, key) is { } empty)
+            {
+                r.Error(DiagnosticCodes.AdvisoryMissingKey, empty, $"'{path}.{key}' must list at least one host");
+            }
+
+            var list = ImmutableArray.CreateBuilder<RuleExample>();
+            for (var i = 0; i < items.Length; i++)
+            {
+                var at = $"{path}.{key}[{i}]";
+                var hm = r.Mapping(items[i], at, [], [.. HostKeys, .. FactKeys, "name"]);
+                var name = YamlNodeReader.Child(hm, "name") is { } nameNode ? r.String(nameNode, at + ".name") : null;
+                var host = HostOf(r, hm, at, sourceName, string.Create(CultureInfo.InvariantCulture, $"{key}-{i + 1}"), name);
+                var facts = FactsOf(r, hm, at, sourceName);
+                if (host is not null && facts is not null)
+                {
+                    var location = r.Location(items[i]);
+                    var label = name ?? host.Processors.FirstOrDefault()?.BrandString ?? host.Name;
+                    list.Add(new RuleExample(label, host, facts, location.ToString()));
+                }
+            }
+
+            return list.ToImmutable();
+        }
+
+        var match = Read("match");
+        var noMatch = Read("no_match");
+        return new RuleExamples(match, noMatch);
     }
 
     private static CloudStatement? CloudOf(YamlNodeReader r, YamlNode node, string path)
@@ -388,73 +502,16 @@ public static class AdvisoryYamlLoader
 
     private static AdvisoryExample? ExampleOf(YamlNodeReader r, YamlNode node, string path, string advisoryId, string sourceName, int index)
     {
-        var m = r.Mapping(node, path, ["name", "host", "expect"], ["firmware", "stage", "clause", "notes"]);
+        var m = r.Mapping(node, path, ["name", "host", "expect"], [.. FactKeys, "stage", "clause", "notes"]);
         if (m is null)
         {
             return null;
         }
 
         var name = r.String(YamlNodeReader.Child(m, "name"), path + ".name");
-        var hostMap = r.Mapping(YamlNodeReader.Child(m, "host"), path + ".host", [], ["vendor_id", "model_name", "signature", "cloud", "no_cpu"]);
-        Host? host = null;
-        if (hostMap is not null)
-        {
-            var noCpu = r.String(YamlNodeReader.Child(hostMap, "no_cpu"), path + ".host.no_cpu") == "true";
-            var vendorId = r.String(YamlNodeReader.Child(hostMap, "vendor_id"), path + ".host.vendor_id");
-            var modelName = r.String(YamlNodeReader.Child(hostMap, "model_name"), path + ".host.model_name");
-            CpuSignature? signature = null;
-            var sigNode = YamlNodeReader.Child(hostMap, "signature");
-            if (r.String(sigNode, path + ".host.signature") is { } sigText)
-            {
-                var parts = sigText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length is 2 or 3 && parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                {
-                    var n = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-                    signature = new CpuSignature(n[0], n[1], n.Length == 3 ? n[2] : null);
-                }
-                else
-                {
-                    r.Error(DiagnosticCodes.AdvisoryBadValue, sigNode, $"'{path}.host.signature' must be 'family model [stepping]' in decimal, got '{sigText}'");
-                }
-            }
-
-            var cloudNode = YamlNodeReader.Child(hostMap, "cloud");
-            CloudInfo? cloud = r.String(cloudNode, path + ".host.cloud") switch
-            {
-                null => null,
-                "aws" => new CloudInfo(CloudProvider.Aws, "ec2", null, "example"),
-                "gcp" => new CloudInfo(CloudProvider.Gcp, "gce", null, "example"),
-                "azure" => new CloudInfo(CloudProvider.Azure, "AzureVM", null, "example"),
-                var other => BadRef<CloudInfo>(r, cloudNode, $"'{path}.host.cloud' must be aws, gcp or azure, got '{other}'"),
-            };
-
-            ImmutableArray<ProcessorFact> processors = noCpu || (modelName is null && vendorId is null && signature is null)
-                ? []
-                : [new ProcessorFact(vendorId, modelName, signature, 1, 1)];
-            var hostId = string.Create(CultureInfo.InvariantCulture, $"example-{index + 1}");
-            host = new Host(hostId, hostId, name, HostStatus.Working, false, [], cloud, processors, "Linux", processors.IsEmpty ? "meta.cpu absent" : null);
-        }
-
-        var firmware = ImmutableArray.CreateBuilder<FirmwareFact>();
-        foreach (var (fwNode, i) in r.Sequence(YamlNodeReader.Child(m, "firmware"), path + ".firmware").Select((n, i) => (n, i)))
-        {
-            var fp = $"{path}.firmware[{i}]";
-            var fm = r.Mapping(fwNode, fp, ["kind", "version"], ["amt"]);
-            var kind = Kind(r, YamlNodeReader.Child(fm, "kind"), fp + ".kind");
-            var version = Version(r, YamlNodeReader.Child(fm, "version"), fp + ".version");
-            var amtNode = YamlNodeReader.Child(fm, "amt");
-            bool? amt = r.String(amtNode, fp + ".amt") switch
-            {
-                null => null,
-                "true" => true,
-                "false" => false,
-                var other => Bad<bool>(r, amtNode, $"'{fp}.amt' must be true or false, got '{other}'"),
-            };
-            if (kind is not null && version is not null)
-            {
-                firmware.Add(new FirmwareFact(kind.Value, version.Value, amt, $"{sourceName}#{fp}"));
-            }
-        }
+        var hostMap = r.Mapping(YamlNodeReader.Child(m, "host"), path + ".host", [], HostKeys);
+        var host = hostMap is null ? null : HostOf(r, hostMap, path + ".host", sourceName, string.Create(CultureInfo.InvariantCulture, $"example-{index + 1}"), name);
+        var facts = FactsOf(r, m, path, sourceName);
 
         var expectNode = YamlNodeReader.Child(m, "expect");
         var expectText = r.String(expectNode, path + ".expect");
@@ -475,20 +532,138 @@ public static class AdvisoryYamlLoader
         Stage? stage = null;
         if (r.String(stageNode, path + ".stage") is { } stageText)
         {
-            if (Verdicts.TryParseStage(stageText, out var s))
+            if (Verdicts.TryParseStage(stageText, out var st) && st != Stage.Decision)
             {
-                stage = s;
+                stage = st;
             }
             else
             {
-                r.Error(DiagnosticCodes.AdvisoryBadValue, stageNode, $"'{path}.stage' must be cpu, firmware or cloud, got '{stageText}'");
+                r.Error(DiagnosticCodes.AdvisoryBadValue, stageNode, $"'{path}.stage' must be cpu, firmware, microcode, kernel or cloud, got '{stageText}'");
             }
         }
 
         var clause = r.String(YamlNodeReader.Child(m, "clause"), path + ".clause");
         _ = r.String(YamlNodeReader.Child(m, "notes"), path + ".notes");
-        var facts = firmware.Count == 0 ? HostFacts.None : new HostFacts(firmware.ToImmutable(), sourceName, []);
-        return name is null || host is null || expect is null ? null : new AdvisoryExample(name, host, facts, expect.Value, stage, clause);
+        _ = advisoryId;
+        return name is null || host is null || facts is null || expect is null ? null : new AdvisoryExample(name, host, facts, expect.Value, stage, clause);
+    }
+
+    /// <summary>An example host from <c>vendor_id</c>, <c>model_name</c>, <c>signature</c> (decimal <c>family model [stepping]</c>), <c>cloud</c>, <c>no_cpu</c>, <c>virtual</c>.</summary>
+    private static Host? HostOf(YamlNodeReader r, YamlMappingNode? hostMap, string path, string sourceName, string hostId, string? displayName)
+    {
+        if (hostMap is null)
+        {
+            return null;
+        }
+
+        var noCpu = YamlNodeReader.Child(hostMap, "no_cpu") is { } noCpuNode && r.String(noCpuNode, path + ".no_cpu") == "true";
+        var vendorId = YamlNodeReader.Child(hostMap, "vendor_id") is { } vn ? r.String(vn, path + ".vendor_id") : null;
+        var modelName = YamlNodeReader.Child(hostMap, "model_name") is { } mn ? r.String(mn, path + ".model_name") : null;
+        CpuSignature? signature = null;
+        var sigNode = YamlNodeReader.Child(hostMap, "signature");
+        if (sigNode is not null && r.String(sigNode, path + ".signature") is { } sigText)
+        {
+            var parts = sigText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length is 2 or 3 && parts.All(p => p.Length <= 4 && int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                var n = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+                signature = new CpuSignature(n[0], n[1], n.Length == 3 ? n[2] : null);
+            }
+            else
+            {
+                r.Error(DiagnosticCodes.AdvisoryBadValue, sigNode, $"'{path}.signature' must be 'family model [stepping]' in decimal, got '{sigText}'");
+            }
+        }
+
+        var cloudNode = YamlNodeReader.Child(hostMap, "cloud");
+        CloudInfo? cloud = cloudNode is null ? null : r.String(cloudNode, path + ".cloud") switch
+        {
+            "aws" => new CloudInfo(CloudProvider.Aws, "ec2", null, "example"),
+            "gcp" => new CloudInfo(CloudProvider.Gcp, "gce", null, "example"),
+            "azure" => new CloudInfo(CloudProvider.Azure, "AzureVM", null, "example"),
+            var other => BadRef<CloudInfo>(r, cloudNode, $"'{path}.cloud' must be aws, gcp or azure, got '{other}'"),
+        };
+        _ = sourceName;
+
+        ImmutableArray<ProcessorFact> processors = noCpu || (modelName is null && vendorId is null && signature is null)
+            ? []
+            : [new ProcessorFact(vendorId, modelName, signature, 1, 1)];
+        return new Host(hostId, hostId, displayName, HostStatus.Working, false, [], cloud, processors, "Linux", processors.IsEmpty ? "meta.cpu absent" : null);
+    }
+
+    /// <summary>Example facts: <c>firmware</c> (list of {kind, version, amt}), <c>microcode</c> (hex), <c>kernel</c> (file → line), <c>virtual</c>.</summary>
+    private static HostFacts? FactsOf(YamlNodeReader r, YamlMappingNode? m, string path, string sourceName)
+    {
+        if (m is null)
+        {
+            return null;
+        }
+
+        var errors = r.Diagnostics.Count;
+        var firmware = ImmutableArray.CreateBuilder<FirmwareFact>();
+        foreach (var (fwNode, i) in r.Sequence(YamlNodeReader.Child(m, "firmware"), path + ".firmware").Select((n, i) => (n, i)))
+        {
+            var fp = $"{path}.firmware[{i}]";
+            var fm = r.Mapping(fwNode, fp, ["kind", "version"], ["amt"]);
+            var kind = Kind(r, YamlNodeReader.Child(fm, "kind"), fp + ".kind");
+            var version = ConditionReader.Version(r, YamlNodeReader.Child(fm, "version"), fp + ".version");
+            var amtNode = YamlNodeReader.Child(fm, "amt");
+            bool? amt = r.String(amtNode, fp + ".amt") switch
+            {
+                null => null,
+                "true" => true,
+                "false" => false,
+                var other => Bad<bool>(r, amtNode, $"'{fp}.amt' must be true or false, got '{other}'"),
+            };
+            if (kind is not null && version is not null)
+            {
+                firmware.Add(new FirmwareFact(kind.Value, version.Value, amt, $"{sourceName}#{fp}"));
+            }
+        }
+
+        MicrocodeFact? microcode = null;
+        if (YamlNodeReader.Child(m, "microcode") is { } mcNode && r.String(mcNode, path + ".microcode") is { } mcText)
+        {
+            if (MicrocodeRevision.TryParse(mcText, out var rev))
+            {
+                microcode = new MicrocodeFact(rev, mcText, $"{sourceName}#{path}.microcode");
+            }
+            else
+            {
+                r.Error(DiagnosticCodes.AdvisoryBadValue, mcNode, $"'{path}.microcode' must be a hex revision (0x…), got '{mcText}'");
+            }
+        }
+
+        var kernel = ImmutableArray.CreateBuilder<KernelVulnerabilityFact>();
+        var kernelNode = YamlNodeReader.Child(m, "kernel");
+        if (kernelNode is not null and not YamlMappingNode)
+        {
+            r.Error(DiagnosticCodes.AdvisoryBadValue, kernelNode, $"'{path}.kernel' must be a mapping of vulnerability file names to kernel lines");
+        }
+
+        if (kernelNode is YamlMappingNode km)
+        {
+            // Keys are file names; the mapping accepts any (validated below), so read it directly.
+            foreach (var (k, v) in km.Children)
+            {
+                if (k is YamlScalarNode { Value: { } file } && ConditionReader.KernelFile(r, k, path + ".kernel", file) is not null
+                    && r.String(v, $"{path}.kernel.{file}") is { } line)
+                {
+                    kernel.Add(KernelVulnerabilityStatus.Classify(file, line, $"{sourceName}#{path}.kernel.{file}"));
+                }
+            }
+        }
+
+        if (r.Diagnostics.Count > errors)
+        {
+            return null;
+        }
+
+        var virtualNode = YamlNodeReader.Child(m, "virtual");
+        bool? isVirtual = virtualNode is null ? null : r.String(virtualNode, path + ".virtual") == "true";
+        return firmware.Count == 0 && microcode is null && kernel.Count == 0 && isVirtual is null
+            ? HostFacts.None
+            : new HostFacts(firmware.ToImmutable(), sourceName, []) { Microcode = microcode, Kernel = [.. kernel.OrderBy(k => k.Name, StringComparer.Ordinal)], Virtual = isVirtual };
     }
 
     private static ImmutableArray<string> CveRefs(YamlNodeReader r, YamlNode? node, string path, HashSet<string> cveIds)
@@ -522,23 +697,6 @@ public static class AdvisoryYamlLoader
         "txe" => FirmwareKind.Txe,
         var other => Bad<FirmwareKind>(r, node, $"'{path}' must be me, sps or txe, got '{other}'"),
     };
-
-    private static FirmwareVersion? Version(YamlNodeReader r, YamlNode? node, string path)
-    {
-        var text = r.String(node, path);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (FirmwareVersion.TryParse(text, out var v, out var error))
-        {
-            return v;
-        }
-
-        r.Error(DiagnosticCodes.AdvisoryBadValue, node, $"'{path}' is not a firmware version: {error}");
-        return null;
-    }
 
     private static string? Url(YamlNodeReader r, YamlNode? node, string path)
     {

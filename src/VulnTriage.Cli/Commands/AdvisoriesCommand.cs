@@ -51,20 +51,17 @@ internal static class AdvisoriesCommand
             var cache = new IdentificationCache();
             foreach (var advisory in catalog.Advisories)
             {
-                foreach (var example in advisory.Examples)
+                foreach (var failure in AdvisoryVerifier.Verify(advisory, cache))
                 {
-                    var finding = AdvisoryEvaluator.Evaluate(advisory, example.Host, example.Facts, cache);
-                    var ok = finding.Verdict == example.Expect
-                        && (example.ExpectStage is not { } st || st == finding.Stage)
-                        && (example.ExpectClause is not { } cl || finding.Evidence.Any(e => e.Clause.EndsWith("/" + cl, StringComparison.Ordinal)));
-                    if (!ok)
-                    {
-                        failures++;
-                        env.Out.WriteLine($"FAIL {advisory.Id}: {VulnTriageCli.OneLine(example.Name)}: expected {example.Expect.ToWire()}, got {finding.Verdict.ToWire()} ({string.Join(", ", finding.Evidence.Select(e => e.Clause))})");
-                    }
+                    failures++;
+                    env.Out.WriteLine($"FAIL {advisory.Id} {failure.Where}: {VulnTriageCli.OneLine(failure.Name)}: expected {failure.Expected}, got {VulnTriageCli.OneLine(failure.Got)}");
                 }
 
-                env.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{advisory.Id}: {advisory.Examples.Length} examples checked ({advisory.SourceName})"));
+                var ruleExamples = advisory.CpuRules.Sum(r => r.Examples.Match.Length + r.Examples.NoMatch.Length)
+                    + advisory.FirmwareRules.Sum(r => r.Examples.Match.Length + r.Examples.NoMatch.Length)
+                    + advisory.MicrocodeRules.Sum(r => r.Examples.Match.Length + r.Examples.NoMatch.Length)
+                    + advisory.KernelRules.Sum(r => r.Examples.Match.Length + r.Examples.NoMatch.Length);
+                env.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{advisory.Id}: {advisory.Examples.Length} examples and {ruleExamples} rule examples checked ({advisory.SourceName})"));
             }
 
             env.Out.WriteLine(failures == 0 ? "all examples pass" : string.Create(CultureInfo.InvariantCulture, $"{failures} example(s) failed"));
@@ -97,14 +94,35 @@ internal static class AdvisoriesCommand
         w.WriteLine(lang == "ja" ? "CPU ルール（候補段階）:" : "CPU rules (candidate stage):");
         foreach (var r in a.CpuRules)
         {
-            w.WriteLine($"  {r.Id} [{(r.Scope == CpuRuleScope.Listed ? "listed" : "conditional")}] {r.Title.Get(lang)}");
+            w.WriteLine($"  {r.Id} [{r.Scope.ToString().ToLowerInvariant()}] {r.Title.Get(lang)}");
+            w.WriteLine($"    when {r.When.Describe()}");
         }
 
         w.WriteLine();
         w.WriteLine(lang == "ja" ? "ファームウェアルール（確定段階、先頭から順に適用）:" : "Firmware rules (confirmation stage, first match decides):");
         foreach (var r in a.FirmwareRules)
         {
-            w.WriteLine($"  {r.Id}: {r.Kind.ToString().ToUpperInvariant()} {r.Match.Describe()}{(r.Amt == AmtCondition.Required ? " (AMT firmware only)" : "")} -> {r.Verdict.ToWire()}");
+            w.WriteLine($"  {r.Id}: {r.Kind.ToString().ToUpperInvariant()} {r.Match.Describe()}{(r.Amt == AmtCondition.Required ? " (AMT firmware only)" : "")}{(r.When is { } when ? " and " + when.Describe() : "")} -> {r.Verdict.ToWire()}");
+        }
+
+        if (!a.MicrocodeRules.IsDefaultOrEmpty)
+        {
+            w.WriteLine();
+            w.WriteLine(lang == "ja" ? "マイクロコードルール:" : "Microcode rules:");
+            foreach (var r in a.MicrocodeRules)
+            {
+                w.WriteLine($"  {r.Id}: when {r.When.Describe()}; fixed at {r.Fixed.Expected}{(r.FixesAlone ? "" : " (with software)")}");
+            }
+        }
+
+        if (!a.KernelRules.IsDefaultOrEmpty)
+        {
+            w.WriteLine();
+            w.WriteLine(lang == "ja" ? "カーネルルール:" : "Kernel rules:");
+            foreach (var r in a.KernelRules)
+            {
+                w.WriteLine($"  {r.Id}: /sys/devices/system/cpu/vulnerabilities/{r.File}");
+            }
         }
 
         w.WriteLine();

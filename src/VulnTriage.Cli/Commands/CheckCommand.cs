@@ -3,6 +3,7 @@ using System.Text;
 using VulnTriage.Advisories;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Matching;
+using VulnTriage.Reports.Common;
 using VulnTriage.Inventory.Probe;
 
 namespace VulnTriage.Cli.Commands;
@@ -127,10 +128,16 @@ internal static class CheckCommand
         var head = $"{VulnTriageCli.OneLine(finding.AdvisoryId)} {StatusWord(finding.Verdict)}: {finding.Verdict.ToWire()} — ";
         var main = finding.Evidence.FirstOrDefault();
         var tail = main is null ? "" : $" (clause {VulnTriageCli.OneLine(main.Clause)})";
-        var reason = new StringBuilder(main?.Reason.En ?? "no evidence");
-        foreach (var note in finding.Evidence.Skip(1).Where(e => e.Clause.EndsWith("#firmware/facts-note", StringComparison.Ordinal)))
+        var reason = new StringBuilder(main is null ? "no evidence" : EvidenceText.Reason(main, "en"));
+
+        // The probe's notes say what to read next ("read the SPS version from the BMC", "check the physical host"):
+        // they belong with a status that asks for action. An OK line states one thing — that nothing is needed.
+        if (ExitCodeRank(finding.Verdict) > 0)
         {
-            reason.Append(reason.Length > 0 && reason[^1] == '.' ? " " : "; ").Append(note.Reason.En);
+            foreach (var note in finding.Evidence.Skip(1).Where(e => e.Kind == EvidenceKind.FactsNote))
+            {
+                reason.Append(reason.Length > 0 && reason[^1] == '.' ? " " : "; ").Append(EvidenceText.Reason(note, "en"));
+            }
         }
 
         var text = VulnTriageCli.OneLine(reason.ToString());

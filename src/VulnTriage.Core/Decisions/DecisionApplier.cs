@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using VulnTriage.Core.Advisories;
 using VulnTriage.Core.Matching;
 
 namespace VulnTriage.Core.Decisions;
@@ -107,17 +106,13 @@ public static class DecisionApplier
         facts.Add(new EvidenceFact("decision.time", decision.DecidedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), source));
         facts.Add(new EvidenceFact("machine.verdict", machine.Verdict.ToWire(), "machine (" + machine.Stage.ToWire() + ")"));
 
-        var date = decision.DecidedAt.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var why = decision.Justification.TrimEnd();
-        if (why.Length > 0 && !".!?。".Contains(why[^1], StringComparison.Ordinal))
+        var evidence = new Evidence($"{finding.AdvisoryId}#decision/{decision.Id}", EvidenceKind.Decision, facts.ToImmutable())
         {
-            why += ".";
-        }
-
-        var reason = new LocalizedText(
-            $"Recorded decision {decision.Id} by {decision.Author} ({date}) for {decision.Selector}: {decision.Verdict.ToWire()}. {why} The machine verdict was {machine.Verdict.ToWire()} (stage {machine.Stage.ToWire()}).",
-            $"{date} に {decision.Author} が記録した判断 {decision.Id}（対象 {decision.Selector}）: {Messages.VerdictJa(decision.Verdict)}。{why} 機械判定は {Messages.VerdictJa(machine.Verdict)}（段階 {machine.Stage.ToWire()}）でした。");
-        var evidence = new Evidence($"{finding.AdvisoryId}#decision/{decision.Id}", reason, facts.ToImmutable());
+            Verdict = decision.Verdict,
+            Decision = decision,
+            Subject = decision.Selector.ToString(),
+            Detail = machine.Verdict.ToWire() + " (" + machine.Stage.ToWire() + ")",
+        };
         return finding with
         {
             Verdict = decision.Verdict,
@@ -191,18 +186,14 @@ public static class DecisionApplier
         };
     }
 
-    private static LocalizedText ActionFor(Decision decision, Finding finding, MachineVerdict machine) => decision.Verdict switch
+    private static FindingAction ActionFor(Decision decision, Finding finding, MachineVerdict machine) => decision.Verdict switch
     {
-        Verdict.NotAffected => new LocalizedText($"None: decided not affected ({decision.Id}).", $"対応不要: 影響なしと判断済み（{decision.Id}）。"),
-        Verdict.Fixed => new LocalizedText($"None: decided fixed ({decision.Id}).", $"対応不要: 修正済みと判断済み（{decision.Id}）。"),
-        Verdict.AcceptedRisk => new LocalizedText(
-            $"None for now: the risk was accepted ({decision.Id}); review the decision when the platform or its use changes.",
-            $"当面は対応なし: リスク受容（{decision.Id}）。プラットフォームや用途が変わったら判断を見直してください。"),
+        Verdict.NotAffected => new FindingAction(ActionKind.DecidedNotAffected, Reference: decision.Id),
+        Verdict.Fixed => new FindingAction(ActionKind.DecidedFixed, Reference: decision.Id),
+        Verdict.AcceptedRisk => new FindingAction(ActionKind.DecidedAcceptedRisk, Reference: decision.Id),
         Verdict.Affected => machine.Verdict == Verdict.Affected
             ? finding.Action
-            : new LocalizedText(
-                $"Update the firmware as the advisory says (decided affected, {decision.Id}).",
-                $"アドバイザリーに従いファームウェアを更新してください（影響ありと判断済み、{decision.Id}）。"),
+            : new FindingAction(ActionKind.DecidedAffected, Reference: decision.Id),
         _ => finding.Action,
     };
 

@@ -139,6 +139,65 @@ public sealed record ProcessorIdentity(
     string NormalizedBrand,
     CpuSignature? Signature)
 {
+    private readonly ValueSet<CpuVendor>? _vendors;
+    private readonly ValueSet<string>? _lines;
+    private readonly ValueSet<int>? _generations;
+    private readonly ValueSet<string>? _marches;
+    private readonly ValueSet<string>? _codenames;
+    private readonly ValueSet<MarketSegment>? _segments;
+
+    /// <summary>The vendors still possible. Defaults to the scalar <see cref="Vendor"/> (Unknown when it is unknown).</summary>
+    public ValueSet<CpuVendor> PossibleVendors
+    {
+        get => _vendors ?? (Vendor == CpuVendor.Unknown ? ValueSet<CpuVendor>.Unknown : ValueSet<CpuVendor>.Of(Vendor));
+        init => _vendors = value;
+    }
+
+    /// <summary>The product lines still possible (what rules read). Defaults to the scalar <see cref="ProductLine"/>.</summary>
+    public ValueSet<string> PossibleProductLines
+    {
+        get => _lines ?? ValueSet<string>.OfNullable(ProductLine);
+        init => _lines = value;
+    }
+
+    /// <summary>The generations still possible; Known(∅) when the part has no generation (N-series, Pentium, Celeron…).</summary>
+    public ValueSet<int> PossibleGenerations
+    {
+        get => _generations ?? (Generation is { } g ? ValueSet<int>.Of(g) : ValueSet<int>.Unknown);
+        init => _generations = value;
+    }
+
+    /// <summary>The microarchitectures still possible, brand string and signature intersected.</summary>
+    public ValueSet<string> PossibleMicroarchitectures
+    {
+        get => _marches ?? ValueSet<string>.OfNullable(Microarchitecture);
+        init => _marches = value;
+    }
+
+    /// <summary>The platform/die codenames still possible.</summary>
+    public ValueSet<string> PossibleCodenames
+    {
+        get => _codenames ?? ValueSet<string>.OfNullable(Codename);
+        init => _codenames = value;
+    }
+
+    /// <summary>The market segments still possible.</summary>
+    public ValueSet<MarketSegment> PossibleSegments
+    {
+        get => _segments ?? (Segment == MarketSegment.Unknown ? ValueSet<MarketSegment>.Unknown : ValueSet<MarketSegment>.Of(Segment));
+        init => _segments = value;
+    }
+
+    /// <summary>
+    /// Whether the physical processor is hidden from the guest: a hypervisor's synthetic model (<c>Common KVM processor</c>,
+    /// <c>Intel Xeon Processor (Skylake, IBRS)</c>) or a CPUID the hypervisor masked. A hidden brand string with a real
+    /// signature (GCE) is virtual but not hidden: the signature still tells the part.
+    /// </summary>
+    public bool HidesPhysicalCpu => IsVirtual && (HypervisorModel is not null || ProductLine == ProductLines.Virtual);
+
+    /// <summary>Where each attribute's knowledge came from (brand string, signature, vendor id), for evidence.</summary>
+    public IdentityOrigins Origins { get; init; } = IdentityOrigins.None;
+
     /// <summary>A short human name: "Intel Xeon E3-1230 v5 (skylake)" or the brand string when little is known.</summary>
     public string DisplayName
     {
@@ -189,4 +248,17 @@ public sealed record ProcessorIdentity(
         ProductLines.Virtual => "virtual CPU",
         _ => line,
     };
+}
+
+/// <summary>Where each identity attribute's knowledge came from: <c>brand</c>, <c>signature</c>, <c>brand+signature</c>, <c>vendor id</c>, or empty.</summary>
+/// <param name="Vendor">Vendor.</param>
+/// <param name="ProductLine">Product line.</param>
+/// <param name="Generation">Generation.</param>
+/// <param name="Microarchitecture">Microarchitecture.</param>
+/// <param name="Codename">Codename.</param>
+/// <param name="Segment">Segment.</param>
+public sealed record IdentityOrigins(string Vendor, string ProductLine, string Generation, string Microarchitecture, string Codename, string Segment)
+{
+    /// <summary>Nothing recorded.</summary>
+    public static IdentityOrigins None { get; } = new("", "", "", "", "", "");
 }

@@ -113,6 +113,32 @@ public sealed record HostFacts(ImmutableArray<FirmwareFact> Firmware, string Sou
 {
     /// <summary>No facts.</summary>
     public static HostFacts None { get; } = new([], "", []);
+
+    /// <summary>The running microcode revision (<c>cpu.microcode</c> of the probe), when known.</summary>
+    public MicrocodeFact? Microcode { get; init; }
+
+    /// <summary>The kernel's own verdicts (<c>vulnerabilities</c> of the probe), sorted by name; empty when none were read.</summary>
+    public ImmutableArray<KernelVulnerabilityFact> Kernel { get; init; } = [];
+
+    /// <summary>Whether the host runs under a hypervisor, as the probe saw it (<c>virtualization.virtual</c>); <c>null</c> when not known.</summary>
+    public bool? Virtual { get; init; }
+
+    /// <summary>The kernel's line for one vulnerability file, or <c>null</c>.</summary>
+    public KernelVulnerabilityFact? KernelFact(string name)
+    {
+        foreach (var k in Kernel.IsDefault ? [] : Kernel)
+        {
+            if (string.Equals(k.Name, name, StringComparison.Ordinal))
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether any fact beyond the inventory is present.</summary>
+    public bool IsEmpty => Firmware.IsDefaultOrEmpty && Microcode is null && (Kernel.IsDefaultOrEmpty) && Notes.IsDefaultOrEmpty && Platform is null;
 }
 
 /// <summary>A host from an inventory, normalised. Immutable.</summary>

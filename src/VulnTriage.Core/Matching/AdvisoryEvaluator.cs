@@ -7,18 +7,22 @@ using VulnTriage.Core.Inventory;
 namespace VulnTriage.Core.Matching;
 
 /// <summary>
-/// Evaluates one advisory against one host: the two-stage verdict with its evidence. Pure, apart from the
+/// Evaluates one advisory against one host: the staged verdict with its evidence. Pure, apart from the
 /// identification cache it is given (a memo, not state that changes results).
 /// </summary>
 /// <remarks>
-/// Order of decision:
+/// As an expert works (docs/advisory-format.md, "Evaluation"):
 /// <list type="number">
-/// <item>a cloud instance → <see cref="Verdict.ProviderManaged"/> (stage cloud);</item>
-/// <item>firmware facts → the first firmware rule of the fact's kind decides (stage firmware); a fact no rule covers → unknown;</item>
-/// <item>no CPU facts → unknown; a CPU in a listed (or conditional) family → needs_confirmation, saying what to check;</item>
-/// <item>a synthetic virtual CPU → needs_confirmation (check the hypervisor host);</item>
-/// <item>an identification that is unknown, low-confidence, or that leaves any rule indeterminate → unknown;</item>
-/// <item>only then → not_affected, naming the identified part.</item>
+/// <item>a cloud instance: the advisory's cloud policy (<see cref="CloudPolicy"/>) — the provider owns the platform
+/// firmware (<c>provider_managed</c>), or, for CPU vulnerabilities, the guest kernel's own line decides when it is known;</item>
+/// <item>the CPU stage (candidate): each processor against the CPU rules in three-valued logic — a listed or conditional
+/// rule that holds makes the host a candidate; an excluded rule that holds, or every rule false, rules it out; a rule
+/// that is neither names the attribute that was missing;</item>
+/// <item>the confirmation stages the advisory's policy lists (firmware, microcode, kernel), each deciding only when its
+/// fact is present; when they disagree the safer verdict wins and the evidence says so;</item>
+/// <item>without a confirming fact, the CPU stage's verdict: <c>needs_confirmation</c> for a candidate (never
+/// <c>affected</c>), <c>not_affected</c> (or <c>unknown</c>, per policy) for a processor outside every rule, <c>unknown</c>
+/// when a rule could not be decided, and the policy's verdict for a VM whose hypervisor hides the physical CPU.</item>
 /// </list>
 /// </remarks>
 public static class AdvisoryEvaluator
@@ -38,22 +42,19 @@ public static class AdvisoryEvaluator
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(identify);
 
-        var environment = EnvironmentOf(host);
         var identities = host.Processors.Select(identify).ToImmutableArray();
-        var cpuFacts = CpuFacts(host, identities);
+        var s = new Scope(advisory, host, facts, identities, EnvironmentOf(host), CpuFacts(host, identities));
 
         Finding finding;
         if (host.Cloud is { Provider: not CloudProvider.None } cloud)
         {
-            finding = Cloud(advisory, host, environment, identities, cloud);
-        }
-        else if (!facts.Firmware.IsDefaultOrEmpty)
-        {
-            finding = Firmware(advisory, host, facts, environment, identities, cpuFacts);
+            finding = Cloud(s, cloud);
         }
         else
         {
-            finding = Cpu(advisory, host, facts, environment, identities, cpuFacts);
+            var cpu = CpuStage(s);
+            var confirmed = ConfirmationStages(s, cpu);
+            finding = confirmed ?? cpu.ToFinding(s);
         }
 
         return facts.Platform is null ? finding : finding with { Platform = facts.Platform };
@@ -72,9 +73,27 @@ public static class AdvisoryEvaluator
         };
     }
 
-    private static Finding Cloud(Advisory advisory, Host host, HostEnvironment environment, ImmutableArray<ProcessorIdentity> identities, CloudInfo cloud)
+    /// <summary>Evaluates one CPU rule's condition for one processor of a host (used by rule examples and <c>hosts</c>).</summary>
+    public static ConditionResult EvaluateRule(Condition when, Host host, HostFacts facts, ProcessorIdentity? processor) =>
+        ConditionEvaluator.Evaluate(when, new RuleContext(host, facts, processor));
+
+    private sealed record Scope(
+        Advisory Advisory, Host Host, HostFacts Facts, ImmutableArray<ProcessorIdentity> Identities, HostEnvironment Environment, ImmutableArray<EvidenceFact> CpuFacts)
     {
-        var statement = advisory.CloudStatements.FirstOrDefault(s => s.Provider == cloud.Provider);
+        public string Clause(string stage, string id) => $"{Advisory.Id}#{stage}/{id}";
+
+        public ImmutableArray<Evidence> Notes => [.. (Facts.Notes.IsDefault ? [] : Facts.Notes).Select(n =>
+            new Evidence(Clause("firmware", "facts-note"), EvidenceKind.FactsNote, [new EvidenceFact("facts.note", n, Facts.Source)]) { Subject = n })];
+
+        public Finding Finding(Verdict verdict, Stage stage, ImmutableArray<Evidence> evidence, IEnumerable<string> cves, FindingAction action) =>
+            new(Advisory.Id, Host, verdict, stage, Environment, Identities, evidence, [.. cves.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], action);
+    }
+
+    // ---- cloud ------------------------------------------------------------------------------------------------------
+
+    private static Finding Cloud(Scope s, CloudInfo cloud)
+    {
+        var statement = s.Advisory.CloudStatements.FirstOrDefault(c => c.Provider == cloud.Provider);
         var facts = ImmutableArray.CreateBuilder<EvidenceFact>();
         facts.Add(new EvidenceFact("cloud.provider", cloud.RawProvider, cloud.Evidence));
         if (cloud.InstanceType is { Length: > 0 } type)
@@ -82,169 +101,505 @@ public static class AdvisoryEvaluator
             facts.Add(new EvidenceFact("cloud.instance_type", type, cloud.Evidence));
         }
 
-        var reason = statement?.Statement ?? Messages.ProviderManagedDefault(cloud.Provider);
-        var evidence = new Evidence($"{advisory.Id}#cloud/{ProviderKey(cloud.Provider)}", reason, facts.ToImmutable());
-        return new Finding(advisory.Id, host, Verdict.ProviderManaged, Stage.Cloud, environment, identities, [evidence], [], Messages.NoAction);
+        var evidence = new Evidence(s.Clause("cloud", EnvCloudPredicate.CloudKey(cloud.Provider)), EvidenceKind.CloudProvider, facts.ToImmutable())
+        {
+            Verdict = Verdict.ProviderManaged,
+            Subject = cloud.Provider.ToString(),
+            Note = statement?.Statement,
+        };
+
+        if (s.Advisory.Policy.Cloud == CloudPolicy.GuestKernel && s.Advisory.KernelRules.Length > 0)
+        {
+            // The provider owns microcode and hypervisor; the guest kernel's mitigation is the customer's.
+            var cpu = CpuStage(s);
+            if (KernelStage(s, cpu, microcode: null) is { } kernel && kernel.Verdict is not Verdict.Unknown)
+            {
+                var verdict = kernel.Verdict == Verdict.NotAffected ? Verdict.NotAffected : kernel.Verdict;
+                return s.Finding(verdict, Stage.Kernel, [.. kernel.Evidence, evidence], kernel.Cves, kernel.Action);
+            }
+        }
+
+        return s.Finding(Verdict.ProviderManaged, Stage.Cloud, [evidence], [], FindingAction.None);
     }
 
-    private static Finding Firmware(Advisory advisory, Host host, HostFacts facts, HostEnvironment environment, ImmutableArray<ProcessorIdentity> identities, ImmutableArray<EvidenceFact> cpuFacts)
+    // ---- CPU stage --------------------------------------------------------------------------------------------------
+
+    private sealed record CpuOutcome(Verdict Verdict, ImmutableArray<Evidence> Evidence, ImmutableArray<string> Cves, FindingAction Action, CpuRule? Candidate)
     {
+        public bool IsCandidate => Candidate is not null && Candidate.Scope != CpuRuleScope.Excluded && Verdict == Verdict.NeedsConfirmation;
+
+        public Finding ToFinding(Scope s) => s.Finding(Verdict, Stage.Cpu, [.. Evidence, .. s.Notes], Cves, Action);
+    }
+
+    private enum ProcessorAnswer
+    {
+        Candidate,
+        Out,
+        Undecided,
+        HiddenByHypervisor,
+    }
+
+    private sealed record ProcessorOutcome(ProcessorAnswer Answer, ProcessorIdentity Identity, CpuRule? Rule, ConditionResult? Result, ImmutableArray<(CpuRule Rule, ConditionResult Result)> Undecided, ImmutableArray<(CpuRule Rule, ConditionResult Result)> False);
+
+    private static CpuOutcome CpuStage(Scope s)
+    {
+        if (s.Identities.IsEmpty)
+        {
+            var note = s.Host.CpuFactsNote ?? "no CPU facts";
+            var evidence = new Evidence(s.Clause("cpu", "no-cpu-facts"), EvidenceKind.NoCpuFacts, [new EvidenceFact("meta.cpu", note, "inventory")])
+            {
+                Verdict = Verdict.Unknown,
+                Subject = note,
+            };
+            return new CpuOutcome(Verdict.Unknown, [evidence], [], FindingAction.CollectFacts, null);
+        }
+
+        var outcomes = s.Identities.Select(id => ProcessorStage(s, id)).ToList();
+
+        // Any processor in scope makes the host a candidate.
+        if (outcomes.FirstOrDefault(o => o.Answer == ProcessorAnswer.Candidate) is { } candidate)
+        {
+            var rule = candidate.Rule!;
+            var evidence = new Evidence(s.Clause("cpu", rule.Id), EvidenceKind.CandidateCpu, s.CpuFacts)
+            {
+                Verdict = Verdict.NeedsConfirmation,
+                Predicates = candidate.Result!.Trace,
+                Subject = candidate.Identity.DisplayName,
+                RuleId = rule.Id,
+                RuleTitle = rule.Title,
+                Detail = rule.ExpectFirmware.IsDefaultOrEmpty ? null : string.Join("/", rule.ExpectFirmware.Select(FirmwareKinds.Display)),
+                Scope = rule.Scope,
+            };
+            var action = s.Advisory.Policy.Stages.Contains(ConfirmationStage.Firmware)
+                ? new FindingAction(ActionKind.ConfirmFirmware, rule.Check)
+                : new FindingAction(ActionKind.ReadMicrocodeAndKernel, rule.Check);
+            return new CpuOutcome(Verdict.NeedsConfirmation, [evidence], rule.Cves, action, rule);
+        }
+
+        // A processor that could not be decided: a hidden physical CPU (policy), or a missing attribute (unknown).
+        if (outcomes.FirstOrDefault(o => o.Answer == ProcessorAnswer.HiddenByHypervisor) is { } hidden)
+        {
+            var verdict = s.Advisory.Policy.VirtualMachine;
+            var evidence = new Evidence(s.Clause("cpu", "virtual-machine"), EvidenceKind.VirtualMachine, s.CpuFacts)
+            {
+                Verdict = verdict,
+                Subject = hidden.Identity.NormalizedBrand,
+                Detail = hidden.Identity.HypervisorModel,
+                Predicates = [.. hidden.Undecided.SelectMany(u => u.Result.Trace)],
+            };
+            return new CpuOutcome(verdict, [evidence], [], new FindingAction(ActionKind.CheckPhysicalHost), null);
+        }
+
+        if (outcomes.FirstOrDefault(o => o.Answer == ProcessorAnswer.Undecided) is { } undecided)
+        {
+            var (rule, result) = undecided.Undecided[0];
+            var missing = result.Trace.Where(t => t.Result == Truth.Unknown).Select(t => t.Predicate).Distinct(StringComparer.Ordinal).ToImmutableArray();
+            var evidence = new Evidence(s.Clause("cpu", rule.Id), EvidenceKind.Indeterminate, s.CpuFacts)
+            {
+                Verdict = Verdict.Unknown,
+                Predicates = result.Trace,
+                Subject = undecided.Identity.DisplayName,
+                RuleId = rule.Id,
+                RuleTitle = rule.Title,
+                Missing = missing,
+            };
+            return new CpuOutcome(Verdict.Unknown, [evidence], [], FindingAction.CollectFacts, null);
+        }
+
+        // Every processor is out: by an explicit exclusion, or because every rule is false.
+        var excluded = outcomes.FirstOrDefault(o => o.Rule is { Scope: CpuRuleScope.Excluded });
+        if (excluded is not null && outcomes.All(o => o.Rule is { Scope: CpuRuleScope.Excluded }))
+        {
+            var rule = excluded.Rule!;
+            var evidence = new Evidence(s.Clause("cpu", rule.Id), EvidenceKind.ExcludedCpu, s.CpuFacts)
+            {
+                Verdict = Verdict.NotAffected,
+                Predicates = excluded.Result!.Trace,
+                Subject = excluded.Identity.DisplayName,
+                RuleId = rule.Id,
+                RuleTitle = rule.Title,
+            };
+            return new CpuOutcome(Verdict.NotAffected, [evidence], [], FindingAction.None, rule);
+        }
+
+        var names = string.Join(", ", s.Identities.Select(i => i.DisplayName).Distinct(StringComparer.Ordinal));
+        var falsified = outcomes.SelectMany(o => o.False.Select(f => f.Result.Trace.FirstOrDefault(t => t.Result == Truth.False)))
+            .OfType<PredicateResult>().Distinct().ToImmutableArray();
+        if (s.Advisory.Policy.Outside == OutsidePolicy.Unknown)
+        {
+            var evidence = new Evidence(s.Clause("cpu", "not-listed"), EvidenceKind.NotListed, s.CpuFacts)
+            {
+                Verdict = Verdict.Unknown,
+                Predicates = falsified,
+                Subject = names,
+            };
+            return new CpuOutcome(Verdict.Unknown, [evidence], [], new FindingAction(ActionKind.ReadMicrocodeAndKernel), null);
+        }
+
+        var outside = new Evidence(s.Clause("cpu", "outside-listed-families"), EvidenceKind.OutsideRules, s.CpuFacts)
+        {
+            Verdict = Verdict.NotAffected,
+            Predicates = falsified,
+            Subject = names,
+            Note = s.Advisory.OutOfScope.En.Length > 0 ? s.Advisory.OutOfScope : null,
+        };
+        return new CpuOutcome(Verdict.NotAffected, [outside], [], FindingAction.None, null);
+    }
+
+    private static ProcessorOutcome ProcessorStage(Scope s, ProcessorIdentity identity)
+    {
+        var context = new RuleContext(s.Host, s.Facts, identity);
+        var undecided = ImmutableArray.CreateBuilder<(CpuRule, ConditionResult)>();
+        var falses = ImmutableArray.CreateBuilder<(CpuRule, ConditionResult)>();
+        foreach (var scope in new[] { CpuRuleScope.Listed, CpuRuleScope.Conditional })
+        {
+            foreach (var rule in s.Advisory.CpuRules.Where(r => r.Scope == scope))
+            {
+                var result = ConditionEvaluator.Evaluate(rule.When, context);
+                switch (result.Truth)
+                {
+                    case Truth.True:
+                        return new ProcessorOutcome(ProcessorAnswer.Candidate, identity, rule, result, [], []);
+                    case Truth.Unknown:
+                        undecided.Add((rule, result));
+                        break;
+                    default:
+                        falses.Add((rule, result));
+                        break;
+                }
+            }
+        }
+
+        foreach (var rule in s.Advisory.CpuRules.Where(r => r.Scope == CpuRuleScope.Excluded))
+        {
+            var result = ConditionEvaluator.Evaluate(rule.When, context);
+            if (result.Truth == Truth.True)
+            {
+                return new ProcessorOutcome(ProcessorAnswer.Out, identity, rule, result, [], falses.ToImmutable());
+            }
+        }
+
+        if (undecided.Count == 0)
+        {
+            return new ProcessorOutcome(ProcessorAnswer.Out, identity, null, null, [], falses.ToImmutable());
+        }
+
+        return new ProcessorOutcome(identity.HidesPhysicalCpu ? ProcessorAnswer.HiddenByHypervisor : ProcessorAnswer.Undecided, identity, null, null,
+            undecided.ToImmutable(), falses.ToImmutable());
+    }
+
+    // ---- confirmation stages ----------------------------------------------------------------------------------------
+
+    private sealed record StageOutcome(Stage Stage, Verdict Verdict, ImmutableArray<Evidence> Evidence, ImmutableArray<string> Cves, FindingAction Action)
+    {
+        /// <summary>The microcode half is in place but software must act too: not a verdict of its own.</summary>
+        public bool Partial { get; init; }
+    }
+
+    private static Finding? ConfirmationStages(Scope s, CpuOutcome cpu)
+    {
+        var outcomes = new List<StageOutcome>();
+        StageOutcome? microcode = null;
+        foreach (var stage in s.Advisory.Policy.Stages)
+        {
+            var outcome = stage switch
+            {
+                ConfirmationStage.Firmware => FirmwareStage(s),
+                ConfirmationStage.Microcode => microcode = MicrocodeStage(s),
+                ConfirmationStage.Kernel => KernelStage(s, cpu, microcode),
+                _ => null,
+            };
+            if (outcome is not null)
+            {
+                outcomes.Add(outcome);
+            }
+        }
+
+        if (outcomes.Count == 0)
+        {
+            return null;
+        }
+
+        var decided = outcomes.Where(o => !o.Partial).ToList();
+        if (decided.Count == 0)
+        {
+            // Microcode is fixed, but the fix also needs software and the kernel's line was not read.
+            var partial = outcomes[0];
+            return s.Finding(Verdict.NeedsConfirmation, partial.Stage, [.. partial.Evidence, .. cpu.Evidence, .. s.Notes], cpu.Cves, partial.Action);
+        }
+
+        var worst = decided.OrderBy(o => Severity(o.Verdict)).First();
+        var evidence = ImmutableArray.CreateBuilder<Evidence>();
+        foreach (var o in outcomes)
+        {
+            evidence.AddRange(o.Evidence);
+        }
+
+        var distinct = decided.Select(o => o.Verdict).Distinct().ToList();
+        if (distinct.Count > 1)
+        {
+            var detail = string.Join("; ", decided.Select(o => o.Stage.ToWire() + ": " + o.Verdict.ToWire()));
+            evidence.Insert(0, new Evidence(s.Clause(worst.Stage.ToWire(), "sources-disagree"), EvidenceKind.SourcesDisagree, [])
+            {
+                Verdict = worst.Verdict,
+                Detail = detail,
+            });
+        }
+
+        evidence.AddRange(s.Notes);
+        return s.Finding(worst.Verdict, worst.Stage, evidence.ToImmutable(), decided.SelectMany(o => o.Cves), worst.Action);
+    }
+
+    private static int Severity(Verdict v) => v switch
+    {
+        Verdict.Affected => 0,
+        Verdict.NeedsConfirmation => 1,
+        Verdict.Unknown => 2,
+        Verdict.Fixed => 3,
+        Verdict.NotAffected => 4,
+        _ => 5,
+    };
+
+    private static StageOutcome? FirmwareStage(Scope s)
+    {
+        if (s.Facts.Firmware.IsDefaultOrEmpty || s.Advisory.FirmwareRules.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
         var evidence = ImmutableArray.CreateBuilder<Evidence>();
         var cves = new SortedSet<string>(StringComparer.Ordinal);
         Verdict? worst = null;
-        LocalizedText action = Messages.NoAction;
+        var action = FindingAction.None;
 
-        foreach (var fact in facts.Firmware)
+        foreach (var fact in s.Facts.Firmware)
         {
-            var readFacts = ImmutableArray.Create(new EvidenceFact(
-                $"firmware.{KindKey(fact.Kind)}",
+            var read = ImmutableArray.Create(new EvidenceFact(
+                "firmware." + FirmwareKinds.Key(fact.Kind),
                 fact.Display + (fact.Amt is { } amt ? (amt ? " (AMT)" : " (no AMT)") : ""),
-                fact.Source)).AddRange(cpuFacts);
+                fact.Source)).AddRange(s.CpuFacts);
+            var subject = FirmwareKinds.Display(fact.Kind) + " " + fact.Display;
 
-            // An all-zero version is what a firmware interface reports when it could not read the engine
-            // (sysfs fw_ver "0:0.0.0.0"): it says nothing, so it must never fall into an "old version" range.
-            var unreadable = fact.Version == default;
-            var rule = unreadable ? null : advisory.FirmwareRules.FirstOrDefault(r => r.Kind == fact.Kind && r.Match.Matches(fact.Version));
             Verdict verdict;
-            if (unreadable)
+            FindingAction next;
+            if (fact.Version == default)
             {
+                // An all-zero version is what a firmware interface reports when it could not read the engine
+                // (sysfs fw_ver "0:0.0.0.0"): it says nothing, so it must never fall into an "old version" range.
                 verdict = Verdict.Unknown;
-                evidence.Add(new Evidence($"{advisory.Id}#firmware/zero-version", Messages.ZeroFirmwareVersion(fact), readFacts));
-                action = Worse(verdict, worst) ? Messages.CollectFacts : action;
+                next = FindingAction.CollectFacts;
+                evidence.Add(new Evidence(s.Clause("firmware", "zero-version"), EvidenceKind.FirmwareZeroVersion, read) { Verdict = verdict, Subject = subject });
             }
-            else if (rule is null)
+            else if (FirstRule(s, fact) is not { } hit)
             {
                 verdict = Verdict.Unknown;
-                evidence.Add(new Evidence($"{advisory.Id}#firmware/no-rule", Messages.NoFirmwareRule(fact), readFacts));
-                action = Worse(verdict, worst) ? Messages.CollectFacts : action;
+                next = FindingAction.CollectFacts;
+                evidence.Add(new Evidence(s.Clause("firmware", "no-rule"), EvidenceKind.FirmwareNoRule, read) { Verdict = verdict, Subject = subject });
             }
             else
             {
+                var (rule, predicates) = hit;
                 verdict = rule.Verdict;
-                var reason = Messages.FirmwareRuleApplied(fact, rule);
+                var kind = EvidenceKind.FirmwareRule;
                 if (rule.Amt == AmtCondition.Required && rule.Verdict is Verdict.Affected)
                 {
                     switch (fact.Amt)
                     {
                         case false:
                             verdict = Verdict.NotAffected;
-                            reason = Messages.AmtNotPresent(fact, rule);
+                            kind = EvidenceKind.FirmwareAmtAbsent;
                             break;
                         case null:
                             verdict = Verdict.NeedsConfirmation;
-                            reason = Messages.AmtUnknown(fact, rule);
+                            kind = EvidenceKind.FirmwareAmtUnknown;
                             break;
                     }
                 }
 
-                evidence.Add(new Evidence($"{advisory.Id}#firmware/{rule.Id}", reason, readFacts));
+                evidence.Add(new Evidence(s.Clause("firmware", rule.Id), kind, read)
+                {
+                    Verdict = verdict,
+                    Subject = subject,
+                    RuleId = rule.Id,
+                    Detail = rule.Match.Describe(),
+                    Note = rule.Note.En.Length > 0 ? rule.Note : null,
+                    Predicates = predicates,
+                });
                 if (verdict is Verdict.Affected or Verdict.NeedsConfirmation)
                 {
                     cves.UnionWith(rule.Cves);
                 }
 
-                if (Worse(verdict, worst))
+                next = verdict switch
                 {
-                    action = verdict switch
-                    {
-                        Verdict.Affected => Messages.UpdateFirmware(advisory),
-                        Verdict.NeedsConfirmation => Messages.CheckAmt,
-                        _ => Messages.NoAction,
-                    };
-                }
+                    Verdict.Affected => new FindingAction(ActionKind.UpdateFirmware, Reference: s.Advisory.Id),
+                    Verdict.NeedsConfirmation => new FindingAction(ActionKind.CheckAmt),
+                    _ => FindingAction.None,
+                };
             }
 
-            if (Worse(verdict, worst))
+            if (worst is null || Severity(verdict) < Severity(worst.Value))
             {
                 worst = verdict;
+                action = next;
             }
         }
 
-        foreach (var note in facts.Notes)
-        {
-            evidence.Add(new Evidence($"{advisory.Id}#firmware/facts-note", new LocalizedText(note, note), [new EvidenceFact("facts.note", note, facts.Source)]));
-        }
-
-        return new Finding(advisory.Id, host, worst ?? Verdict.Unknown, Stage.Firmware, environment, identities, evidence.ToImmutable(), [.. cves], action);
+        return new StageOutcome(Stage.Firmware, worst ?? Verdict.Unknown, evidence.ToImmutable(), [.. cves], action);
     }
 
-    private static Finding Cpu(Advisory advisory, Host host, HostFacts facts, HostEnvironment environment, ImmutableArray<ProcessorIdentity> identities, ImmutableArray<EvidenceFact> cpuFacts)
+    private static (FirmwareRule Rule, ImmutableArray<PredicateResult> Predicates)? FirstRule(Scope s, FirmwareFact fact)
     {
-        if (identities.IsEmpty)
+        foreach (var rule in s.Advisory.FirmwareRules)
         {
-            var note = host.CpuFactsNote ?? "no CPU facts";
-            var evidence = new Evidence($"{advisory.Id}#cpu/no-cpu-facts", Messages.NoCpuFacts(note), [new EvidenceFact("meta.cpu", note, "inventory")]);
-            return new Finding(advisory.Id, host, Verdict.Unknown, Stage.Cpu, environment, identities, [evidence], [], Messages.CollectFacts);
-        }
-
-        var notes = NotesEvidence(advisory, facts);
-
-        // 1. In scope (listed first, then conditional): the CPU makes the host a candidate; firmware must decide.
-        foreach (var scope in new[] { CpuRuleScope.Listed, CpuRuleScope.Conditional })
-        {
-            foreach (var identity in identities)
-            {
-                foreach (var rule in advisory.CpuRules.Where(r => r.Scope == scope))
-                {
-                    if (CpuRuleMatcher.Matches(rule.Match, identity) == true && identity.Confidence != IdentificationConfidence.Unknown)
-                    {
-                        var evidence = new Evidence($"{advisory.Id}#cpu/{rule.Id}", Messages.CandidateCpu(identity, rule), cpuFacts);
-                        return new Finding(advisory.Id, host, Verdict.NeedsConfirmation, Stage.Cpu, environment, identities,
-                            [evidence, .. notes], rule.Cves, rule.Check);
-                    }
-                }
-            }
-        }
-
-        // 2. A hypervisor's synthetic CPU model hides the physical part: the physical host must be checked.
-        var synthetic = identities.FirstOrDefault(i => i.IsVirtual && (i.HypervisorModel is not null || i.ProductLine == ProductLines.Virtual));
-        if (synthetic is not null)
-        {
-            var evidence = new Evidence($"{advisory.Id}#cpu/virtual-machine", Messages.VirtualMachine(synthetic), cpuFacts);
-            return new Finding(advisory.Id, host, Verdict.NeedsConfirmation, Stage.Cpu, environment, identities, [evidence, .. notes], [], Messages.CheckHypervisor);
-        }
-
-        // 3. Anything we cannot rule out with confidence stays unknown. The one exception is the CPUID vendor id: when
-        //    every rule names other vendors, an AMD/Hygon/VIA part is out of scope however little else is known.
-        //    (Synthetic virtual CPUs, whose vendor id may be made up, were handled above.)
-        for (var i = 0; i < identities.Length; i++)
-        {
-            var identity = identities[i];
-            if (RuledOutByVendorId(advisory, host.Processors[i]))
+            if (rule.Kind != fact.Kind || !rule.Match.Matches(fact.Version))
             {
                 continue;
             }
 
-            if (identity.Confidence is IdentificationConfidence.Unknown or IdentificationConfidence.Low)
+            var range = new PredicateResult("firmware." + FirmwareKinds.Key(rule.Kind), rule.Match.Describe(), fact.Display, fact.Source, Truth.True);
+            if (rule.When is null)
             {
-                var evidence = new Evidence($"{advisory.Id}#cpu/unidentified", Messages.Unidentified(identity), cpuFacts);
-                return new Finding(advisory.Id, host, Verdict.Unknown, Stage.Cpu, environment, identities, [evidence, .. notes], [], Messages.CollectFacts);
+                return (rule, [range]);
             }
 
-            var indeterminate = advisory.CpuRules.FirstOrDefault(r => CpuRuleMatcher.Matches(r.Match, identity) is null);
-            if (indeterminate is not null)
+            // An extra condition (e.g. on the processor): it must hold for some processor of the host.
+            var contexts = s.Identities.IsEmpty ? [null] : s.Identities.Select(i => (ProcessorIdentity?)i).ToList();
+            foreach (var id in contexts)
             {
-                var evidence = new Evidence($"{advisory.Id}#cpu/{indeterminate.Id}", Messages.Indeterminate(identity, indeterminate), cpuFacts);
-                return new Finding(advisory.Id, host, Verdict.Unknown, Stage.Cpu, environment, identities, [evidence, .. notes], [], Messages.CollectFacts);
+                var r = ConditionEvaluator.Evaluate(rule.When, new RuleContext(s.Host, s.Facts, id));
+                if (r.Truth == Truth.True)
+                {
+                    return (rule, [range, .. r.Trace]);
+                }
             }
         }
 
-        // 4. Every processor is identified and outside every rule.
-        var outside = new Evidence($"{advisory.Id}#cpu/outside-listed-families", Messages.OutsideFamilies(identities, advisory), cpuFacts);
-        return new Finding(advisory.Id, host, Verdict.NotAffected, Stage.Cpu, environment, identities, [outside, .. notes], [], Messages.NoAction);
+        return null;
     }
 
-    /// <summary>Whether the CPUID vendor id alone puts the processor outside every CPU rule (all rules name other vendors).</summary>
-    private static bool RuledOutByVendorId(Advisory advisory, ProcessorFact fact)
+    private static StageOutcome? MicrocodeStage(Scope s)
     {
-        var vendor = CpuIdentifier.VendorFromId(fact.VendorId);
-        return vendor != CpuVendor.Unknown
-            && !advisory.CpuRules.IsDefaultOrEmpty
-            && advisory.CpuRules.All(r => !r.Match.Vendors.IsDefaultOrEmpty && !r.Match.Vendors.Contains(vendor));
+        if (s.Facts.Microcode is not { } fact || s.Advisory.MicrocodeRules.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        foreach (var identity in s.Identities)
+        {
+            var context = new RuleContext(s.Host, s.Facts, identity);
+            foreach (var rule in s.Advisory.MicrocodeRules)
+            {
+                var applies = ConditionEvaluator.Evaluate(rule.When, context);
+                if (applies.Truth != Truth.True)
+                {
+                    continue;
+                }
+
+                var read = ImmutableArray.Create(new EvidenceFact("cpu.microcode", fact.Text, fact.Source)).AddRange(s.CpuFacts);
+                var threshold = identity.Signature is { } sig ? rule.Fixed.For(sig) : null;
+                if (threshold is null)
+                {
+                    var none = new Evidence(s.Clause("microcode", rule.Id), EvidenceKind.MicrocodeNoThreshold, read)
+                    {
+                        Verdict = Verdict.Unknown,
+                        Subject = fact.Revision.ToString(),
+                        RuleId = rule.Id,
+                        Detail = identity.Signature?.ToString(),
+                        Note = rule.Note.En.Length > 0 ? rule.Note : null,
+                        Predicates = applies.Trace,
+                    };
+                    return new StageOutcome(Stage.Microcode, Verdict.Unknown, [none], rule.Cves, FindingAction.CollectFacts) { Partial = true };
+                }
+
+                var predicate = new PredicateResult("microcode.fixed", ">=" + threshold.Revision + " (" + threshold.Signature + ")", fact.Revision.ToString(), fact.Source,
+                    TruthLogic.Of(fact.Revision >= threshold.Revision));
+                if (fact.Revision < threshold.Revision)
+                {
+                    var below = new Evidence(s.Clause("microcode", rule.Id), EvidenceKind.MicrocodeBelow, read)
+                    {
+                        Verdict = Verdict.Affected,
+                        Subject = fact.Revision.ToString(),
+                        RuleId = rule.Id,
+                        Detail = threshold.Revision.ToString(),
+                        Note = rule.Note.En.Length > 0 ? rule.Note : null,
+                        Predicates = [.. applies.Trace, predicate],
+                    };
+                    return new StageOutcome(Stage.Microcode, Verdict.Affected, [below], rule.Cves, new FindingAction(ActionKind.UpdateMicrocode, Reference: s.Advisory.Id));
+                }
+
+                var ok = new Evidence(s.Clause("microcode", rule.Id), EvidenceKind.MicrocodeFixed, read)
+                {
+                    Verdict = rule.FixesAlone ? Verdict.Fixed : null,
+                    Subject = fact.Revision.ToString(),
+                    RuleId = rule.Id,
+                    Detail = threshold.Revision.ToString(),
+                    Note = rule.Note.En.Length > 0 ? rule.Note : null,
+                    Predicates = [.. applies.Trace, predicate],
+                };
+                return rule.FixesAlone
+                    ? new StageOutcome(Stage.Microcode, Verdict.Fixed, [ok], [], FindingAction.None)
+                    : new StageOutcome(Stage.Microcode, Verdict.Fixed, [ok], rule.Cves, new FindingAction(ActionKind.ReadMicrocodeAndKernel)) { Partial = true };
+            }
+        }
+
+        return null;
     }
 
-    private static ImmutableArray<Evidence> NotesEvidence(Advisory advisory, HostFacts facts) =>
-        [.. facts.Notes.Select(n => new Evidence($"{advisory.Id}#firmware/facts-note", new LocalizedText(n, n), [new EvidenceFact("facts.note", n, facts.Source)]))];
+    private static StageOutcome? KernelStage(Scope s, CpuOutcome cpu, StageOutcome? microcode)
+    {
+        foreach (var rule in s.Advisory.KernelRules)
+        {
+            if (s.Facts.KernelFact(rule.File) is not { } fact)
+            {
+                continue;
+            }
+
+            var read = ImmutableArray.Create(new EvidenceFact("kernel." + rule.File, fact.Text, fact.Source)).AddRange(s.CpuFacts);
+            var verdict = fact.Status switch
+            {
+                KernelStatus.NotAffected => Verdict.NotAffected,
+                KernelStatus.Mitigated => Verdict.Fixed,
+                KernelStatus.Vulnerable => Verdict.Affected,
+                _ => Verdict.Unknown,
+            };
+            var evidence = ImmutableArray.CreateBuilder<Evidence>();
+            evidence.Add(new Evidence(s.Clause("kernel", rule.Id), EvidenceKind.Kernel, read)
+            {
+                Verdict = verdict,
+                Subject = fact.Text,
+                RuleId = rule.Id,
+                Detail = fact.Status.ToWire(),
+                Note = rule.Note.En.Length > 0 ? rule.Note : null,
+                Predicates = [new PredicateResult("kernel." + rule.File, "not_affected|mitigated|vulnerable", fact.Status.ToWire(), fact.Source, Truth.True)],
+            });
+
+            // The vendor's list says the silicon is affected but the kernel says "Not affected": show both, keep the safer verdict.
+            if (verdict == Verdict.NotAffected && cpu.IsCandidate && cpu.Candidate!.Scope == CpuRuleScope.Listed)
+            {
+                evidence.Insert(0, new Evidence(s.Clause("kernel", "sources-disagree"), EvidenceKind.SourcesDisagree, [])
+                {
+                    Verdict = Verdict.NeedsConfirmation,
+                    Detail = "cpu: needs_confirmation (" + cpu.Candidate.Id + "); kernel: not_affected",
+                });
+                evidence.AddRange(cpu.Evidence);
+                return new StageOutcome(Stage.Kernel, Verdict.NeedsConfirmation, evidence.ToImmutable(), cpu.Cves, cpu.Action);
+            }
+
+            var action = verdict switch
+            {
+                Verdict.Affected => new FindingAction(fact.MicrocodeMissing ? ActionKind.UpdateMicrocode : ActionKind.UpdateKernel, Reference: s.Advisory.Id),
+                Verdict.Unknown => FindingAction.CollectFacts,
+                _ => FindingAction.None,
+            };
+            _ = microcode;
+            return new StageOutcome(Stage.Kernel, verdict, evidence.ToImmutable(), verdict == Verdict.Affected ? rule.Cves : [], action);
+        }
+
+        return null;
+    }
+
+    // ---- facts ------------------------------------------------------------------------------------------------------
 
     private static ImmutableArray<EvidenceFact> CpuFacts(Host host, ImmutableArray<ProcessorIdentity> identities)
     {
@@ -269,27 +624,13 @@ public static class AdvisoryEvaluator
                 builder.Add(new EvidenceFact($"{prefix}.signature", $"{sig} ({sig.ToDecimalString()})", "meta.cpu family/model/stepping"));
             }
 
-            builder.Add(new EvidenceFact($"{prefix}.identified", $"{id.DisplayName}; confidence {id.Confidence.ToString().ToLowerInvariant()}", "identification"));
+            builder.Add(new EvidenceFact($"{prefix}.identified", id.DisplayName, "identification, confidence " + id.Confidence.ToString().ToLowerInvariant()));
         }
 
         return builder.ToImmutable();
     }
 
-    private static bool Worse(Verdict candidate, Verdict? current) => current is null || candidate < current.Value;
+    internal static string ProviderKey(CloudProvider provider) => EnvCloudPredicate.CloudKey(provider);
 
-    internal static string ProviderKey(CloudProvider provider) => provider switch
-    {
-        CloudProvider.Aws => "aws",
-        CloudProvider.Gcp => "gcp",
-        CloudProvider.Azure => "azure",
-        _ => "none",
-    };
-
-    internal static string KindKey(FirmwareKind kind) => kind switch
-    {
-        FirmwareKind.Me => "me",
-        FirmwareKind.Sps => "sps",
-        FirmwareKind.Txe => "txe",
-        _ => throw new System.Diagnostics.UnreachableException(),
-    };
+    internal static string KindKey(FirmwareKind kind) => FirmwareKinds.Key(kind);
 }

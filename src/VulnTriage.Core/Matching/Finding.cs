@@ -51,6 +51,12 @@ public enum Stage
 
     /// <summary>A recorded human decision (<c>vulntriage decide</c>) outranks the machine verdict.</summary>
     Decision,
+
+    /// <summary>The microcode revision against the first fixed revision (confirmed stage).</summary>
+    Microcode,
+
+    /// <summary>The kernel's own verdict in sysfs (confirmed stage).</summary>
+    Kernel,
 }
 
 /// <summary>Wire names and ordering helpers for <see cref="Verdict"/> and <see cref="Stage"/>.</summary>
@@ -109,13 +115,15 @@ public static class Verdicts
         Stage.Firmware => "firmware",
         Stage.Cloud => "cloud",
         Stage.Decision => "decision",
+        Stage.Microcode => "microcode",
+        Stage.Kernel => "kernel",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 
     /// <summary>Parses a stage wire name.</summary>
     public static bool TryParseStage(string? text, out Stage stage)
     {
-        foreach (var s in new[] { Stage.Cpu, Stage.Firmware, Stage.Cloud, Stage.Decision })
+        foreach (var s in new[] { Stage.Cpu, Stage.Firmware, Stage.Cloud, Stage.Decision, Stage.Microcode, Stage.Kernel })
         {
             if (string.Equals(s.ToWire(), text, StringComparison.Ordinal))
             {
@@ -147,11 +155,174 @@ public static class Verdicts
 /// <param name="Source">Where: <c>meta.cpu[0]</c>, <c>facts/db01.json</c>, <c>identification</c>.</param>
 public sealed record EvidenceFact(string Name, string Value, string Source);
 
-/// <summary>One step of the reasoning: the rule clause applied, why, and the facts it read.</summary>
-/// <param name="Clause">Stable clause id: <c>&lt;ADVISORY&gt;#cpu/&lt;rule&gt;</c>, <c>#firmware/&lt;rule&gt;</c>, <c>#cloud/&lt;provider&gt;</c>, or a built-in clause like <c>#cpu/no-cpu-facts</c>.</param>
-/// <param name="Reason">Why, in each report language.</param>
+/// <summary>What kind of reasoning step an <see cref="Evidence"/> is. The report writers turn each kind into a sentence per language.</summary>
+public enum EvidenceKind
+{
+    /// <summary>A cloud instance: the advisory's statement for the provider (<see cref="Evidence.Note"/>) or the default.</summary>
+    CloudProvider,
+
+    /// <summary>The inventory has no CPU facts for the host (<see cref="Evidence.Subject"/>: why).</summary>
+    NoCpuFacts,
+
+    /// <summary>A listed or conditional CPU rule holds: the host is a candidate.</summary>
+    CandidateCpu,
+
+    /// <summary>A CPU rule of scope <c>excluded</c> holds: the vendor states the processor is not affected.</summary>
+    ExcludedCpu,
+
+    /// <summary>Every CPU rule is false for every processor: the known facts rule the host out.</summary>
+    OutsideRules,
+
+    /// <summary>Every CPU rule is false, but the advisory's rules come from a list that leaves parts out: absence is not safety.</summary>
+    NotListed,
+
+    /// <summary>A CPU rule could be neither confirmed nor ruled out: <see cref="Evidence.Missing"/> names the attributes that were unknown.</summary>
+    Indeterminate,
+
+    /// <summary>A hypervisor's synthetic CPU model hides the physical processor; the physical host decides.</summary>
+    VirtualMachine,
+
+    /// <summary>A firmware rule decided the fact's verdict.</summary>
+    FirmwareRule,
+
+    /// <summary>An AMT-only firmware rule's range holds, but the facts say the image is not AMT.</summary>
+    FirmwareAmtAbsent,
+
+    /// <summary>An AMT-only firmware rule's range holds, and whether the image is AMT is not known.</summary>
+    FirmwareAmtUnknown,
+
+    /// <summary>No firmware rule covers the version.</summary>
+    FirmwareNoRule,
+
+    /// <summary>The firmware interface reported 0.0.0.0 (it could not read the engine).</summary>
+    FirmwareZeroVersion,
+
+    /// <summary>The microcode revision is below the first fixed revision for the signature.</summary>
+    MicrocodeBelow,
+
+    /// <summary>The microcode revision is at or above the first fixed revision.</summary>
+    MicrocodeFixed,
+
+    /// <summary>A microcode rule covers the processor but lists no revision for its exact signature, or the signature lacks a stepping.</summary>
+    MicrocodeNoThreshold,
+
+    /// <summary>The kernel's own line for the vulnerability (<see cref="Evidence.Subject"/>) decided.</summary>
+    Kernel,
+
+    /// <summary>Two sources disagree; the safer verdict was chosen (<see cref="Evidence.Detail"/>: which sources).</summary>
+    SourcesDisagree,
+
+    /// <summary>A statement from the facts source (probe note), shown as is.</summary>
+    FactsNote,
+
+    /// <summary>A recorded human decision (<see cref="Evidence.Decision"/>).</summary>
+    Decision,
+}
+
+/// <summary>The result of one predicate of a rule, as evidence: which predicate, what it allows, the fact's value, where it came from, and the answer.</summary>
+/// <param name="Predicate">The predicate's name, e.g. <c>cpu.microarchitecture</c>.</param>
+/// <param name="Expected">What the predicate allows, in the advisory notation.</param>
+/// <param name="Value">The value read (<c>unknown</c> when missing; values are untrusted, writers escape them).</param>
+/// <param name="Source">Where the value came from, e.g. <c>signature 06_4F_1</c>, <c>brand string</c>, <c>facts/db01.json</c>.</param>
+/// <param name="Result">The predicate's answer.</param>
+public sealed record PredicateResult(string Predicate, string Expected, string Value, string Source, Truth Result);
+
+/// <summary>
+/// One step of the reasoning, as data: the rule clause applied, what kind of step it is, the predicates it evaluated
+/// and the facts it read. It holds no sentences: the report writers render <see cref="Kind"/> with these fields per
+/// language. <see cref="Note"/> and <see cref="RuleTitle"/> are text from the advisory file (data), not from code.
+/// </summary>
+/// <param name="Clause">Stable clause id: <c>&lt;ADVISORY&gt;#cpu/&lt;rule&gt;</c>, <c>#firmware/&lt;rule&gt;</c>, <c>#microcode/…</c>, <c>#kernel/…</c>, <c>#cloud/&lt;provider&gt;</c>, or a built-in clause like <c>#cpu/no-cpu-facts</c>.</param>
+/// <param name="Kind">What kind of step.</param>
 /// <param name="Facts">What was read.</param>
-public sealed record Evidence(string Clause, LocalizedText Reason, ImmutableArray<EvidenceFact> Facts);
+public sealed record Evidence(string Clause, EvidenceKind Kind, ImmutableArray<EvidenceFact> Facts)
+{
+    /// <summary>The verdict this step gives, when it gives one.</summary>
+    public Verdict? Verdict { get; init; }
+
+    /// <summary>The predicate results this step rests on (the ones that decided the rule's answer).</summary>
+    public ImmutableArray<PredicateResult> Predicates { get; init; } = [];
+
+    /// <summary>What the step is about, as a value: a processor's name, <c>ME 11.8.50.3425</c>, a kernel line (untrusted).</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The rule's id (without the advisory prefix), when the step applies a rule.</summary>
+    public string? RuleId { get; init; }
+
+    /// <summary>The rule's title from the advisory file.</summary>
+    public LocalizedText? RuleTitle { get; init; }
+
+    /// <summary>Text from the advisory file (a rule's note, a cloud statement, the out-of-scope text) or a facts source.</summary>
+    public LocalizedText? Note { get; init; }
+
+    /// <summary>Names of the attributes or facts that were unknown (for <see cref="EvidenceKind.Indeterminate"/>).</summary>
+    public ImmutableArray<string> Missing { get; init; } = [];
+
+    /// <summary>A short machine-readable detail: expected firmware kinds (<c>me/sps</c>), disagreeing sources, a kernel status.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>The CPU rule's scope, for <see cref="EvidenceKind.CandidateCpu"/>.</summary>
+    public CpuRuleScope? Scope { get; init; }
+
+    /// <summary>The decision, for <see cref="EvidenceKind.Decision"/>.</summary>
+    public Decisions.Decision? Decision { get; init; }
+}
+
+/// <summary>What the team should do next about a finding. The writers render it per language; <see cref="FindingAction.Detail"/> is advisory text.</summary>
+public enum ActionKind
+{
+    /// <summary>No action.</summary>
+    None,
+
+    /// <summary>Collect the host's CPU and firmware facts (probe) and triage again.</summary>
+    CollectFacts,
+
+    /// <summary>Read the firmware version the CPU rule expects (the rule's check text is the detail).</summary>
+    ConfirmFirmware,
+
+    /// <summary>Find out whether the firmware is a corporate AMT image.</summary>
+    CheckAmt,
+
+    /// <summary>Check the physical host that runs this VM.</summary>
+    CheckPhysicalHost,
+
+    /// <summary>Apply the system vendor's firmware update.</summary>
+    UpdateFirmware,
+
+    /// <summary>Load the fixed microcode (BIOS update or OS microcode package).</summary>
+    UpdateMicrocode,
+
+    /// <summary>Update or configure the kernel so that it mitigates the issue.</summary>
+    UpdateKernel,
+
+    /// <summary>Read the running microcode revision and the kernel's vulnerability files (probe) to decide.</summary>
+    ReadMicrocodeAndKernel,
+
+    /// <summary>None: decided not affected (a recorded decision).</summary>
+    DecidedNotAffected,
+
+    /// <summary>None: decided fixed (a recorded decision).</summary>
+    DecidedFixed,
+
+    /// <summary>None for now: the risk was accepted (a recorded decision).</summary>
+    DecidedAcceptedRisk,
+
+    /// <summary>Fix as the advisory says: a person decided the host is affected.</summary>
+    DecidedAffected,
+}
+
+/// <summary>The next action for a finding.</summary>
+/// <param name="Kind">What to do.</param>
+/// <param name="Detail">Advisory text that goes with it (the rule's check text), when any.</param>
+/// <param name="Reference">An identifier the sentence names (the advisory id for updates, the decision id for decisions).</param>
+public sealed record FindingAction(ActionKind Kind, LocalizedText? Detail = null, string? Reference = null)
+{
+    /// <summary>No action.</summary>
+    public static FindingAction None { get; } = new(ActionKind.None);
+
+    /// <summary>Collect facts.</summary>
+    public static FindingAction CollectFacts { get; } = new(ActionKind.CollectFacts);
+}
 
 /// <summary>The environment a host runs in: a cloud provider or on-premises.</summary>
 public enum HostEnvironment
@@ -178,7 +349,7 @@ public enum HostEnvironment
 /// <param name="Processors">The identified processors of the host (empty when no CPU facts).</param>
 /// <param name="Evidence">The reasoning, in order.</param>
 /// <param name="Cves">The CVEs the verdict concerns (for affected/needs_confirmation: those that may apply).</param>
-/// <param name="Action">What to do next, in each language (check, update, nothing).</param>
+/// <param name="Action">What to do next (check, update, nothing); the writers render it.</param>
 /// <param name="Platform">The host's platform (DMI vendor/product) when facts gave it; selects vendor pages.</param>
 /// <param name="Machine">
 /// When a recorded decision set <paramref name="Verdict"/> (stage <see cref="Stage.Decision"/>): what the machine said
@@ -194,7 +365,7 @@ public sealed record Finding(
     ImmutableArray<ProcessorIdentity> Processors,
     ImmutableArray<Evidence> Evidence,
     ImmutableArray<string> Cves,
-    LocalizedText Action,
+    FindingAction Action,
     PlatformInfo? Platform = null,
     MachineVerdict? Machine = null,
     Decisions.Decision? Decision = null);

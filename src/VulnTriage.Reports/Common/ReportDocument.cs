@@ -143,7 +143,7 @@ internal static class ReportDocument
                     ReportFormatting.Cpu(f, l.NoCpuFacts),
                     Inline.OfVerdict(ReportSentences.VerdictLabel(f.Verdict, lang), f.Verdict),
                     ReportSentences.StageLabel(f.Stage, lang),
-                    f.Action.Get(lang));
+                    EvidenceText.Action(f.Action, lang));
             }
 
             sink.EndTable();
@@ -175,7 +175,7 @@ internal static class ReportDocument
         {
             sink.Heading(level + 1, l.ProcessorFamilies);
             sink.BeginList();
-            foreach (var rule in advisory.CpuRules)
+            foreach (var rule in advisory.CpuRules.Where(r => r.Scope != CpuRuleScope.Excluded))
             {
                 var title = rule.Title.Get(lang);
                 var cves = rule.Cves.IsDefaultOrEmpty ? "" : " — " + string.Join(", ", rule.Cves);
@@ -258,7 +258,7 @@ internal static class ReportDocument
 
                 foreach (var e in f.Evidence.IsDefault ? [] : f.Evidence)
                 {
-                    sink.ListItem(1, Inline.Strong(e.Clause), ": " + e.Reason.Get(lang));
+                    sink.ListItem(1, Inline.Strong(e.Clause), ": " + EvidenceText.Reason(e, lang));
                     foreach (var fact in e.Facts.IsDefault ? [] : e.Facts)
                     {
                         sink.ListItem(2, $"{fact.Name} = {fact.Value} ({fact.Source})");

@@ -50,8 +50,8 @@ public sealed class CsvReportWriter : IReportWriter
             row[10] = f.Verdict.ToWire();
             row[11] = f.Stage.ToWire();
             row[12] = string.Join("; ", ReportFormatting.Clauses(f));
-            row[13] = string.Join("; ", evidence.Select(e => e.Reason.Get(lang)));
-            row[14] = f.Action.Get(lang);
+            row[13] = string.Join("; ", evidence.Select(e => EvidenceText.Reason(e, lang)));
+            row[14] = EvidenceText.Action(f.Action, lang);
             row[15] = f.Cves.IsDefault ? "" : string.Join("; ", f.Cves);
             row[16] = f.Machine?.Verdict.ToWire() ?? "";
             row[17] = f.Machine?.Stage.ToWire() ?? "";

@@ -318,7 +318,8 @@ public sealed class JsonReportWriter : IReportWriter
         }
 
         w.WriteEndArray();
-        w.WriteString("action", f.Action.Get(lang));
+        w.WriteString("action", EvidenceText.Action(f.Action, lang));
+        w.WriteString("actionKind", Snake(f.Action.Kind.ToString()));
         w.WriteEndObject();
     }
 
@@ -339,6 +340,13 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteBoolean("virtual", p.IsVirtual);
             w.WriteString("confidence", p.Confidence.ToString().ToLowerInvariant());
             WriteStringOrNull(w, "signature", p.Signature?.ToString());
+            w.WriteStartObject("possible");
+            WriteSet(w, "productLines", p.PossibleProductLines);
+            WriteSet(w, "generations", p.PossibleGenerations);
+            WriteSet(w, "microarchitectures", p.PossibleMicroarchitectures);
+            WriteSet(w, "codenames", p.PossibleCodenames);
+            WriteSet(w, "segments", p.PossibleSegments);
+            w.WriteEndObject();
             w.WriteEndObject();
         }
 
@@ -352,7 +360,42 @@ public sealed class JsonReportWriter : IReportWriter
         {
             w.WriteStartObject();
             w.WriteString("clause", e.Clause);
-            w.WriteString("reason", e.Reason.Get(lang));
+            w.WriteString("kind", Snake(e.Kind.ToString()));
+            if (e.Verdict is { } verdict)
+            {
+                w.WriteString("verdict", verdict.ToWire());
+            }
+
+            if (e.RuleId is { } rule)
+            {
+                w.WriteString("rule", rule);
+            }
+
+            w.WriteString("reason", EvidenceText.Reason(e, lang));
+            if (!e.Missing.IsDefaultOrEmpty)
+            {
+                w.WriteStartArray("missing");
+                foreach (var m in e.Missing)
+                {
+                    w.WriteStringValue(m);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteStartArray("predicates");
+            foreach (var p in e.Predicates.IsDefault ? [] : e.Predicates)
+            {
+                w.WriteStartObject();
+                w.WriteString("predicate", p.Predicate);
+                w.WriteString("expected", p.Expected);
+                w.WriteString("value", p.Value);
+                w.WriteString("source", p.Source);
+                w.WriteString("result", p.Result.ToWire());
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("facts");
             foreach (var fact in e.Facts.IsDefault ? [] : e.Facts)
             {
@@ -482,5 +525,59 @@ public sealed class JsonReportWriter : IReportWriter
         {
             w.WriteNull(name);
         }
+    }
+
+    private static void WriteSet<T>(Utf8JsonWriter w, string name, ValueSet<T> set)
+        where T : notnull
+    {
+        if (!set.IsKnown)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (var v in set.Values)
+        {
+            switch (v)
+            {
+                case int i:
+                    w.WriteNumberValue(i);
+                    break;
+                case Enum e:
+                    w.WriteStringValue(e.ToString().ToLowerInvariant());
+                    break;
+                default:
+                    w.WriteStringValue(v.ToString());
+                    break;
+            }
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>PascalCase → snake_case (enum names on the wire).</summary>
+    internal static string Snake(string pascal)
+    {
+        var sb = new System.Text.StringBuilder(pascal.Length + 4);
+        for (var i = 0; i < pascal.Length; i++)
+        {
+            var c = pascal[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0)
+                {
+                    sb.Append('_');
+                }
+
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
     }
 }
