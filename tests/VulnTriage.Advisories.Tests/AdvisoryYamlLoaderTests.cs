@@ -61,8 +61,11 @@ public sealed class AdvisoryYamlLoaderTests
     [Theory]
     [InlineData("match: { major: 11, minor: [0, 5, 6, 7, 10, 20] }", "match: { major: 11, minor: [0, five] }")]
     [InlineData("match: { major: 8, below: \"8.1.72.3002\" }", "match: { major: 8, below: \"8.1.72\" }")]
-    [InlineData("product_line: [core]", "product_line: [cores]")]
-    [InlineData("model_number: [\"^W-21[0-9]{2}\"]", "model_number: [\"^W-21[0-9\"]")]
+    [InlineData("cpu.product_line: [core]", "cpu.product_line: [cores]")]
+    [InlineData("cpu.model_number: [\"^W-21[0-9]{2}\"]", "cpu.model_number: [\"^W-21[0-9\"]")]
+    [InlineData("cpu.codename: [apollo-lake]", "cpu.codename: [apollolake]")]
+    [InlineData("cpu.signature: [06_1A,", "cpu.signature: [06_1G,")]
+    [InlineData("cpu.generation: \"6-8\"", "cpu.generation: \"8-6\"")]
     [InlineData("cves: [CVE-2017-5707, CVE-2017-5710]", "cves: [CVE-2017-5707, CVE-2099-0001]")]
     [InlineData("expect: fixed\n    stage: firmware", "expect: patched\n    stage: firmware")]
     public void Should_Reject_A_Bad_Value_When_A_Rule_Is_Malformed(string good, string bad)
@@ -102,5 +105,87 @@ public sealed class AdvisoryYamlLoaderTests
         Assert.Equal(8, advisory.Cves.Length);
         Assert.Contains(advisory.CpuRules, r => r.Id == "xeon-scalable-1st-gen");
         Assert.Contains(advisory.FirmwareRules, r => r.Id == "sps4-milestone-below-4");
+    }
+
+    [Fact]
+    public void Should_Fail_Naming_The_Known_Value_When_A_Microarchitecture_Is_Misspelt()
+    {
+        // Given: the typo issue 10 describes, which once silently turned a Pentium G4560 into "not affected"
+        var good = "cpu.microarchitecture: [skylake, kaby-lake, coffee-lake]";
+        Assert.Contains(good, Shipped, StringComparison.Ordinal);
+        var text = Shipped.Replace(good, "cpu.microarchitecture: [skylake, kabylake, coffee-lake]", StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal(DiagnosticCodes.AdvisoryBadValue, d.Code);
+        Assert.Contains("unknown microarchitecture 'kabylake'", d.Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'kaby-lake'?", d.Message, StringComparison.Ordinal);
+        Assert.True(d.Location.Line > 0);
+    }
+
+    [Fact]
+    public void Should_Suggest_The_Predicate_When_A_Predicate_Name_Is_Misspelt()
+    {
+        // Given
+        var text = Shipped.Replace("- cpu.microarchitecture: [skylake, kaby-lake, coffee-lake]", "- cpu.microarchitectures: [skylake, kaby-lake, coffee-lake]", StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal(DiagnosticCodes.AdvisoryUnknownKey, d.Code);
+        Assert.Contains("did you mean 'cpu.microarchitecture'?", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Require_Both_Kinds_Of_Example_When_A_Rule_Has_Only_Matches()
+    {
+        // Given: the C3000 rule loses its must-not-match host
+        var start = Shipped.IndexOf("        - { name: \"Avoton (C2000), the previous generation\"", StringComparison.Ordinal);
+        Assert.True(start > 0);
+        var end = Shipped.IndexOf('\n', start) + 1;
+        var text = Shipped.Remove(start, end - start).Replace("      match:\n        - { vendor_id: GenuineIntel, model_name: \"Intel(R) Atom(TM) CPU C3758 @ 2.20GHz\", signature: \"6 95 1\" }\n      no_match:\n",
+            "      match:\n        - { vendor_id: GenuineIntel, model_name: \"Intel(R) Atom(TM) CPU C3758 @ 2.20GHz\", signature: \"6 95 1\" }\n", StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        Assert.Contains(e.Diagnostics, d => d.Code == DiagnosticCodes.AdvisoryMissingKey && d.Message.Contains("no_match", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("    when:\n      all:\n        - cpu.vendor: [intel]\n        - cpu.product_line: [xeon-scalable]", "    when:\n      all:\n        - { cpu.vendor: [intel], cpu.product_line: [xeon-scalable] }")]
+    [InlineData("        - cpu.generation: 1\n", "        - cpu.generation: 1\n        - not: []\n")]
+    [InlineData("        - cpu.generation: 1\n", "        - cpu.generation: 1\n        - any: []\n")]
+    public void Should_Reject_A_Malformed_Condition_When_Loading(string good, string bad)
+    {
+        // Given
+        Assert.Contains(good, Shipped, StringComparison.Ordinal);
+        var text = Shipped.Replace(good, bad, StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        Assert.Contains(e.Diagnostics, d => d.Code == DiagnosticCodes.AdvisoryBadValue && d.Location.Line > 0);
+    }
+
+    [Fact]
+    public void Should_Refuse_Rules_Of_A_Stage_The_Policy_Does_Not_Read_When_Loading()
+    {
+        // Given: firmware rules but a policy that only reads the kernel
+        var text = Shipped.Replace("\ncpu_rules:", "\npolicy:\n  stages: [kernel]\n\ncpu_rules:", StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        Assert.Contains(e.Diagnostics, d => d.Message.Contains("'firmware_rules' is given but 'policy.stages' does not list firmware", StringComparison.Ordinal));
+        Assert.Contains(e.Diagnostics, d => d.Message.Contains("lists kernel but the advisory has no 'kernel_rules'", StringComparison.Ordinal));
     }
 }

@@ -70,7 +70,7 @@ public sealed class ShippedAdvisoryTests
 
         // Then
         var clauses = string.Join(", ", finding.Evidence.Select(e => e.Clause));
-        Assert.True(example.Expect == finding.Verdict, $"{example.Name}: expected {example.Expect.ToWire()}, got {finding.Verdict.ToWire()} ({clauses}: {finding.Evidence[0].Reason.En})");
+        Assert.True(example.Expect == finding.Verdict, $"{example.Name}: expected {example.Expect.ToWire()}, got {finding.Verdict.ToWire()} ({clauses}: {finding.Evidence[0].Kind} {string.Join("; ", finding.Evidence[0].Predicates.Select(x => $"{x.Predicate}={x.Value}:{x.Result}"))})");
         if (example.ExpectStage is { } stage)
         {
             Assert.Equal(stage, finding.Stage);
@@ -80,5 +80,42 @@ public sealed class ShippedAdvisoryTests
         {
             Assert.Contains(finding.Evidence, e => e.Clause.EndsWith("/" + clause, StringComparison.Ordinal));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(ShippedFiles))]
+    public void Should_Pass_Every_Rule_Example_When_Verifying_A_Shipped_Advisory(string name)
+    {
+        // Given
+        var advisory = AdvisoryYamlLoader.Load(AdvisoryCatalog.ReadEmbedded(name), name);
+
+        // When
+        var failures = AdvisoryVerifier.Verify(advisory, new IdentificationCache());
+
+        // Then
+        Assert.True(failures.IsEmpty, string.Join("\n", failures.Select(f => $"{f.Where}: {f.Name}: expected {f.Expected}, got {f.Got}")));
+        Assert.All(advisory.CpuRules, r => Assert.True(r.Examples.Match.Length > 0 && r.Examples.NoMatch.Length > 0, r.Id));
+        Assert.All(advisory.FirmwareRules, r => Assert.True(r.Examples.Match.Length > 0 && r.Examples.NoMatch.Length > 0, r.Id));
+    }
+
+    [Fact]
+    public void Should_Report_A_Rule_Example_That_Does_Not_Match_When_Verifying()
+    {
+        // Given: the Apollo Lake rule claims a Bay Trail Celeron matches it
+        var text = AdvisoryCatalog.ReadEmbedded("advisories/intel/INTEL-SA-00086.yaml").Replace(
+            "        - { vendor_id: GenuineIntel, model_name: \"Intel(R) Celeron(R) CPU N3450 @ 1.10GHz\", signature: \"6 92 9\" }",
+            "        - { vendor_id: GenuineIntel, model_name: \"Intel(R) Celeron(R) CPU  J1900  @ 1.99GHz\", signature: \"6 55 8\" }",
+            StringComparison.Ordinal);
+        var advisory = AdvisoryYamlLoader.Load(text, "test.yaml");
+
+        // When
+        var failures = AdvisoryVerifier.Verify(advisory, new IdentificationCache());
+
+        // Then
+        var f = Assert.Single(failures);
+        Assert.StartsWith("cpu/apollo-lake match[0]", f.Where, StringComparison.Ordinal);
+        Assert.Equal("true", f.Expected);
+        Assert.StartsWith("false", f.Got, StringComparison.Ordinal);
+        Assert.Contains("cpu.codename", f.Got, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using VulnTriage.Advisories.Yaml;
+using VulnTriage.Core.Advisories;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Matching;
 
@@ -13,7 +14,7 @@ public sealed class SpectreClassAdvisoryTests
 {
     private const string FileName = "testdata/spectre/INTEL-SA-00088-SUBSET.yaml";
 
-    private static readonly Lazy<Core.Advisories.Advisory> Subset = new(() =>
+    private static readonly Lazy<Advisory> Subset = new(() =>
         AdvisoryYamlLoader.Load(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, FileName)), FileName));
 
     public static TheoryData<int> Examples()
@@ -35,7 +36,7 @@ public sealed class SpectreClassAdvisoryTests
 
         // Then
         var server = Assert.Single(advisory.CpuRules, r => r.Id == "skylake-sp-before-cascade-lake");
-        var signature = Assert.Single(server.Match.Signatures);
+        var signature = Assert.Single(Assert.Single(server.When.Leaves().OfType<CpuSignaturePredicate>()).Signatures);
         Assert.Equal(6, signature.Family);
         Assert.NotNull(signature.Models);
         Assert.True(signature.Models.Contains(0x55));
@@ -44,11 +45,11 @@ public sealed class SpectreClassAdvisoryTests
         Assert.False(signature.Steppings.Contains(5));
 
         var client = Assert.Single(advisory.CpuRules, r => r.Id == "client-skylake-to-coffee-lake");
-        Assert.Equal(3, client.Match.Signatures.Length);
+        Assert.Equal(3, Assert.Single(client.When.Leaves().OfType<CpuSignaturePredicate>()).Signatures.Length);
 
         var older = Assert.Single(advisory.CpuRules, r => r.Id == "nehalem-to-broadwell");
-        Assert.Contains("haswell", older.Match.Microarchitectures);
-        Assert.Empty(older.Match.Signatures);
+        Assert.Contains("haswell", Assert.Single(older.When.Leaves().OfType<CpuPropertyPredicate>()).Values);
+        Assert.Empty(older.When.Leaves().OfType<CpuSignaturePredicate>());
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class SpectreClassAdvisoryTests
 
         // Then
         var clauses = string.Join(", ", finding.Evidence.Select(e => e.Clause));
-        Assert.True(example.Expect == finding.Verdict, $"{example.Name}: expected {example.Expect.ToWire()}, got {finding.Verdict.ToWire()} ({clauses}: {finding.Evidence[0].Reason.En})");
+        Assert.True(example.Expect == finding.Verdict, $"{example.Name}: expected {example.Expect.ToWire()}, got {finding.Verdict.ToWire()} ({clauses}: {finding.Evidence[0].Kind} {string.Join("; ", finding.Evidence[0].Predicates.Select(x => $"{x.Predicate}={x.Value}:{x.Result}"))})");
         if (example.ExpectStage is { } stage)
         {
             Assert.Equal(stage, finding.Stage);

@@ -47,7 +47,7 @@ public sealed class EndToEndTests
         // Then
         Assert.True(code == 1, stderr);
         using var doc = JsonDocument.Parse(stdout);
-        Assert.Equal("1.0", doc.RootElement.GetProperty("schemaVersion").GetString());
+        Assert.Equal("1.1", doc.RootElement.GetProperty("schemaVersion").GetString());
         Assert.Equal(38, doc.RootElement.GetProperty("findings").GetArrayLength());
     }
 

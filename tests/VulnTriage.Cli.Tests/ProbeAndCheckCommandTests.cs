@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VulnTriage.Cli.Commands;
-using VulnTriage.Core.Advisories;
 using VulnTriage.Core.Inventory;
 using VulnTriage.Core.Matching;
 
@@ -184,7 +183,8 @@ public sealed partial class CheckCommandTests
         var r = CliRunner.Run("check", "INTEL-SA-00086", "--root", HostTrees.Tree("me11-laptop-affected"));
 
         // Then
-        Assert.StartsWith("INTEL-SA-00086 CRITICAL: affected — ME firmware 11.6.12.3202 ", r.Out, StringComparison.Ordinal);
+        Assert.StartsWith("INTEL-SA-00086 CRITICAL: affected — ME 11.6.12.3202 matches rule 'me11-vulnerable-branch' ", r.Out, StringComparison.Ordinal);
+        Assert.Contains("(clause INTEL-SA-00086#firmware/me11-vulnerable-branch)", r.Out, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -209,8 +209,8 @@ public sealed partial class CheckCommandTests
         // Given
         var host = new Host("h", "h", null, HostStatus.Working, false, [], null, [], "Linux", null);
         var reason = "\u001b[31mred\u001b[0m\r\nfake line " + new string('x', 5000);
-        var evidence = new Evidence("INTEL-SA-00086#cpu/unidentified", new LocalizedText(reason, reason), []);
-        var finding = new Finding("INTEL-SA-00086", host, Verdict.Unknown, Stage.Cpu, HostEnvironment.OnPremises, [], [evidence], [], new LocalizedText("", ""));
+        var evidence = new Evidence("INTEL-SA-00086#cpu/no-cpu-facts", EvidenceKind.NoCpuFacts, []) { Subject = reason };
+        var finding = new Finding("INTEL-SA-00086", host, Verdict.Unknown, Stage.Cpu, HostEnvironment.OnPremises, [], [evidence], [], FindingAction.CollectFacts);
 
         // When
         var line = CheckCommand.StatusLine([finding, finding with { AdvisoryId = "ACME-SA-1", Verdict = Verdict.Affected }]);
@@ -218,9 +218,9 @@ public sealed partial class CheckCommandTests
         // Then
         Assert.True(line.Length <= CheckCommand.MaxLineLength, line.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.DoesNotContain(line, char.IsControl);
-        Assert.StartsWith("ACME-SA-1 CRITICAL: affected — \\u001b[31mred", line, StringComparison.Ordinal);
-        Assert.Contains("(clause INTEL-SA-00086#cpu/unidentified) | ", line.Replace("…", "", StringComparison.Ordinal), StringComparison.Ordinal);
-        Assert.EndsWith("(clause INTEL-SA-00086#cpu/unidentified)", line, StringComparison.Ordinal);
+        Assert.StartsWith("ACME-SA-1 CRITICAL: affected — No CPU facts in the inventory (\\u001b[31mred", line, StringComparison.Ordinal);
+        Assert.Contains("(clause INTEL-SA-00086#cpu/no-cpu-facts) | ", line.Replace("…", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.EndsWith("(clause INTEL-SA-00086#cpu/no-cpu-facts)", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,6 @@ using VulnTriage.Core.Diagnostics;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Inventory;
 using VulnTriage.Core.Matching;
-using VulnTriage.Core.Versions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -168,7 +168,13 @@ internal static class ConditionReader
                         }
                     }
 
-                    return statuses.Count == 0 ? Empty(r, value, path) : new KernelPredicate(file, [.. statuses]);
+                    if (statuses.Count == 0)
+                    {
+                        EmptyError(r, value, path);
+                        return null;
+                    }
+
+                    return new KernelPredicate(file, [.. statuses]);
                 }
 
                 if (!name.StartsWith("kernel.", StringComparison.Ordinal))
@@ -232,7 +238,8 @@ internal static class ConditionReader
         var items = value is YamlSequenceNode ? r.Sequence(value, path) : [value];
         if (items.IsEmpty)
         {
-            return Empty(r, value, path);
+            EmptyError(r, value, path);
+            return null;
         }
 
         var list = ImmutableArray.CreateBuilder<SignatureMatch>();
@@ -273,7 +280,8 @@ internal static class ConditionReader
         var items = r.Sequence(value, path);
         if (items.IsEmpty)
         {
-            return Empty(r, value, path);
+            EmptyError(r, value, path);
+            return null;
         }
 
         var list = ImmutableArray.CreateBuilder<MicrocodeThreshold>();
@@ -345,7 +353,13 @@ internal static class ConditionReader
             }
         }
 
-        return patterns.Count == 0 ? Empty<CpuModelNumberPredicate>(r, value, path) : new CpuModelNumberPredicate(patterns.ToImmutable());
+        if (patterns.Count == 0)
+        {
+            EmptyError(r, value, path);
+            return null;
+        }
+
+        return new CpuModelNumberPredicate(patterns.ToImmutable());
     }
 
     private static ImmutableArray<T>? Enums<T>(YamlNodeReader r, YamlNode value, string path, FrozenDictionary<string, T> known)
@@ -365,10 +379,16 @@ internal static class ConditionReader
             }
         }
 
-        return list.Count == 0 ? Empty(r, value, path) : list.ToImmutable();
+        if (list.Count == 0)
+        {
+            EmptyError(r, value, path);
+            return null;
+        }
+
+        return list.ToImmutable();
     }
 
-    private static ImmutableArray<string>? Vocabulary(YamlNodeReader r, YamlNode value, string path, IReadOnlySet<string> known, string what)
+    private static ImmutableArray<string>? Vocabulary(YamlNodeReader r, YamlNode value, string path, FrozenSet<string> known, string what)
     {
         var texts = value is YamlSequenceNode ? r.Strings(value, path) : r.String(value, path) is { } one ? [one] : [];
         var ok = true;
@@ -379,7 +399,13 @@ internal static class ConditionReader
             ok = false;
         }
 
-        return !ok ? null : texts.IsEmpty ? Empty(r, value, path) : texts;
+        if (ok && texts.IsEmpty)
+        {
+            EmptyError(r, value, path);
+            return null;
+        }
+
+        return ok ? texts : null;
     }
 
     private static bool? Bool(YamlNodeReader r, YamlNode value, string path) => r.String(value, path) switch
@@ -396,18 +422,8 @@ internal static class ConditionReader
         return null;
     }
 
-    private static ImmutableArray<T>? Empty<T>(YamlNodeReader r, YamlNode value, string path)
-    {
+    private static void EmptyError(YamlNodeReader r, YamlNode value, string path) =>
         r.Error(DiagnosticCodes.AdvisoryBadValue, value, $"'{path}' must not be empty");
-        return null;
-    }
-
-    private static T? Empty<T>(YamlNodeReader r, YamlNode value, string path, bool _ = false)
-        where T : class
-    {
-        r.Error(DiagnosticCodes.AdvisoryBadValue, value, $"'{path}' must not be empty");
-        return null;
-    }
 
     /// <summary>"; did you mean 'x'?" for the closest known value within a small edit distance, else empty.</summary>
     public static string Suggest(string text, IEnumerable<string> known)

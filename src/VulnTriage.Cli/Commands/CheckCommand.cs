@@ -3,8 +3,8 @@ using System.Text;
 using VulnTriage.Advisories;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Matching;
-using VulnTriage.Reports.Common;
 using VulnTriage.Inventory.Probe;
+using VulnTriage.Reports.Common;
 
 namespace VulnTriage.Cli.Commands;
 

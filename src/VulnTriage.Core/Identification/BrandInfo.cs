@@ -41,6 +41,9 @@ internal sealed record SignatureInfo(string? March, IReadOnlyList<string> MarchC
     /// <summary>Generation that goes with <see cref="HiddenXeonLine"/>.</summary>
     public int? HiddenXeonGeneration { get; init; }
 
+    /// <summary>The catalog rows the signature matched (several when the stepping is unknown or the part is sold as two microarchitectures).</summary>
+    public System.Collections.Immutable.ImmutableArray<Catalog.CpuCatalogEntry> Rows { get; init; } = [];
+
     /// <summary>Whether the signature was understood.</summary>
     public bool Known => March is not null;
 

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using VulnTriage.Core.Inventory;
@@ -100,8 +102,20 @@ public static partial class CpuIdentifier
                 reasons.Add($"signature {signature.Value} is synthetic and was not decoded");
             }
 
+            // A synthetic model hides the physical processor: only the CPUID vendor id (which KVM, Hyper-V and VMware pass
+            // through from the host) is known; everything else about the physical part is unknown.
+            var hostVendor = idVendor != CpuVendor.Unknown ? ValueSet<CpuVendor>.Of(idVendor) : ValueSet<CpuVendor>.Unknown;
             return new ProcessorIdentity(virt.Vendor, virt.Line, virt.Model, null, virt.March, null, virt.Segment, true,
-                virt.HypervisorModel, IdentificationConfidence.Low, string.Join("; ", reasons), shownBrand, signature);
+                virt.HypervisorModel, IdentificationConfidence.Low, string.Join("; ", reasons), shownBrand, signature)
+            {
+                PossibleVendors = hostVendor,
+                PossibleProductLines = ValueSet<string>.Unknown,
+                PossibleGenerations = ValueSet<int>.Unknown,
+                PossibleMicroarchitectures = ValueSet<string>.Unknown,
+                PossibleCodenames = ValueSet<string>.Unknown,
+                PossibleSegments = ValueSet<MarketSegment>.Unknown,
+                Origins = new IdentityOrigins(hostVendor.IsKnown ? "vendor id (the host's, under a hypervisor)" : "", "", "", "", "", ""),
+            };
         }
 
         var brand = ParseBrand(clean, brandVendor != CpuVendor.Unknown ? brandVendor : vendor);
@@ -111,8 +125,201 @@ public static partial class CpuIdentifier
         }
 
         var sig = signature is { } sgn ? SignatureDecoder.Decode(vendor, sgn) : null;
-        return Combine(vendor, brand, sig, signature, clean.Length == 0, bareSignature, reasons, shownBrand);
+        var identity = Combine(vendor, brand, sig, signature, clean.Length == 0, bareSignature, reasons, shownBrand);
+        return WithSets(identity, idVendor, brandVendor, brand, sig);
     }
+
+    /// <summary>
+    /// What is still possible for each attribute: the brand string's knowledge intersected with the signature's (catalog
+    /// rows). An empty intersection of two sources that disagree is never taken as "none": the signature's set wins
+    /// (as it does for the scalar microarchitecture), or the attribute stays unknown. Only a generation can be Known(∅):
+    /// a part the brand string positively names without one (N-series, Core Series, Pentium, Celeron, Atom).
+    /// </summary>
+    private static ProcessorIdentity WithSets(ProcessorIdentity id, CpuVendor idVendor, CpuVendor brandVendor, BrandInfo brand, SignatureInfo? sig)
+    {
+        // Vendors: the vendor id decides; a brand string that names another vendor leaves both possible.
+        var vendors = id.Vendor == CpuVendor.Unknown ? ValueSet<CpuVendor>.Unknown : ValueSet<CpuVendor>.Of(id.Vendor);
+        var vendorOrigin = idVendor != CpuVendor.Unknown ? "vendor id" : brandVendor != CpuVendor.Unknown ? "brand string" : "signature";
+        if (idVendor != CpuVendor.Unknown && brandVendor != CpuVendor.Unknown && idVendor != brandVendor
+            && !(idVendor == CpuVendor.Via && brandVendor == CpuVendor.Zhaoxin))
+        {
+            vendors = ValueSet<CpuVendor>.Of(idVendor, brandVendor);
+            vendorOrigin = "vendor id and brand string (they disagree)";
+        }
+
+        // A CPUID the hypervisor masked (kvm64 under a real model name) says nothing about the part.
+        var masked = id.IsVirtual && id.HypervisorModel is not null;
+        var rows = masked || sig is null ? [] : sig.Rows;
+        var sigText = id.Signature is { } st ? "signature " + st : "signature";
+
+        // Microarchitecture.
+        var brandMarches = brand.March is null ? ValueSet<string>.Unknown : ValueSet<string>.Of([brand.March, .. brand.MarchAlternatives]);
+        var sigMarches = rows.IsDefaultOrEmpty ? ValueSet<string>.Unknown : ValueSet<string>.Of(rows.Select(r => r.Microarchitecture));
+        var (marches, marchOrigin) = Meet(brandMarches, sigMarches, "brand string", sigText, preferSecond: true);
+        if (!rows.IsDefaultOrEmpty && marches.IsKnown)
+        {
+            var kept = rows.Where(r => marches.Values.Contains(r.Microarchitecture)).ToImmutableArray();
+            rows = kept.IsEmpty ? rows : kept;
+        }
+
+        // Codename: the brand's, the signature rows', and what the microarchitectures allow, intersected.
+        var brandCodenames = brand.Codename is null ? ValueSet<string>.Unknown : ValueSet<string>.Of(brand.Codename);
+        var sigCodenames = rows.IsDefaultOrEmpty || rows.Any(r => r.Codenames.IsDefaultOrEmpty)
+            ? ValueSet<string>.Unknown
+            : ValueSet<string>.Of(rows.SelectMany(r => r.Codenames));
+        var marchCodenames = ValueSet<string>.Unknown;
+        if (marches.IsKnown && marches.Values.Length > 0 && marches.Values.All(m => Catalog.CpuCatalog.CodenamesOf(m).Count > 0))
+        {
+            marchCodenames = ValueSet<string>.Of(marches.Values.SelectMany(m => Catalog.CpuCatalog.CodenamesOf(m)));
+        }
+
+        var (codenames, codenameOrigin) = Meet(brandCodenames, sigCodenames, "brand string", sigText, preferSecond: true);
+        if (!codenames.IsKnown && marchCodenames.IsKnown)
+        {
+            (codenames, codenameOrigin) = (marchCodenames, "microarchitecture (" + marchOrigin + ")");
+        }
+        else if (codenames.IsKnown && marchCodenames.IsKnown && codenames.Intersect(marchCodenames).Values.Length > 0)
+        {
+            codenames = codenames.Intersect(marchCodenames);
+        }
+
+        // Segment: on disagreement both stay possible (a segment is a marketing fact the two sources may name differently).
+        var brandSegments = brand.Segment == MarketSegment.Unknown ? ValueSet<MarketSegment>.Unknown : ValueSet<MarketSegment>.Of(brand.Segment);
+        if (id.Segment != MarketSegment.Unknown && !brandSegments.IsKnown)
+        {
+            brandSegments = ValueSet<MarketSegment>.Of(id.Segment);
+        }
+
+        var sigSegments = rows.IsDefaultOrEmpty || rows.Any(r => r.Segments.IsDefaultOrEmpty)
+            ? ValueSet<MarketSegment>.Unknown
+            : ValueSet<MarketSegment>.Of(rows.SelectMany(r => r.Segments));
+        var segments = brandSegments.Intersect(sigSegments);
+        var segmentOrigin = Origin(brandSegments, sigSegments, "brand string", sigText);
+        if (segments.IsKnown && segments.Values.Length == 0)
+        {
+            segments = brandSegments.Union(sigSegments);
+            segmentOrigin = "brand string or " + sigText + " (they disagree)";
+        }
+
+        // Product line: the brand string names the marketing line; without one, the rows' lines.
+        var rowLines = rows.IsDefaultOrEmpty || rows.Any(r => r.ProductLines.IsDefaultOrEmpty)
+            ? ValueSet<string>.Unknown
+            : ValueSet<string>.Of(rows.SelectMany(r => r.ProductLines.Select(l => l.Line)));
+        ValueSet<string> lines;
+        string lineOrigin;
+        if (id.ProductLine is not null && !brand.Hidden && brand.Line is not null)
+        {
+            (lines, lineOrigin) = (ValueSet<string>.Of(id.ProductLine), "brand string");
+        }
+        else if (id.ProductLine is not null)
+        {
+            (lines, lineOrigin) = (ValueSet<string>.Of(id.ProductLine), sigText);
+        }
+        else if (brand.Hidden && rowLines.IsKnown)
+        {
+            var xeons = rowLines.Values.Where(l => l.StartsWith("xeon", StringComparison.Ordinal)).ToList();
+            (lines, lineOrigin) = xeons.Count > 0 ? (ValueSet<string>.Of(xeons), sigText) : (ValueSet<string>.Unknown, "");
+        }
+        else
+        {
+            (lines, lineOrigin) = (rowLines, rowLines.IsKnown ? sigText : "");
+        }
+
+        // Generation, within the possible lines.
+        var (generations, generationOrigin) = Generations(id, brand, rows, lines, sigText);
+
+        return id with
+        {
+            PossibleVendors = vendors,
+            PossibleProductLines = lines,
+            PossibleGenerations = generations,
+            PossibleMicroarchitectures = marches,
+            PossibleCodenames = codenames,
+            PossibleSegments = segments,
+            Origins = new IdentityOrigins(vendors.IsKnown ? vendorOrigin : "", lineOrigin, generationOrigin, marchOrigin, codenameOrigin, segmentOrigin),
+        };
+    }
+
+    private static (ValueSet<int> Set, string Origin) Generations(
+        ProcessorIdentity id, BrandInfo brand, ImmutableArray<Catalog.CpuCatalogEntry> rows, ValueSet<string> lines, string sigText)
+    {
+        if (id.Generation is { } g)
+        {
+            return (ValueSet<int>.Of(g), brand.Generation is not null ? "brand string" : sigText);
+        }
+
+        // What the signature's rows say for the possible lines: their generations, or "none" when a line has none there.
+        ValueSet<int> fromRows = ValueSet<int>.Unknown;
+        if (!rows.IsDefaultOrEmpty && lines.IsKnown && lines.Values.Length > 0)
+        {
+            var entries = rows.SelectMany(r => r.ProductLines).Where(l => lines.Values.Contains(l.Line)).ToList();
+            if (entries.Count > 0 && lines.Values.All(l => entries.Any(e => e.Line == l)))
+            {
+                // A line that ships both with and without a generation on the row (Core 13th gen and Core 7 150U) can be either.
+                fromRows = entries.Any(e => e.AlsoWithoutGeneration && !e.Generations.IsDefaultOrEmpty)
+                    ? ValueSet<int>.Unknown
+                    : ValueSet<int>.Of(entries.SelectMany(e => e.Generations.IsDefault ? [] : e.Generations));
+            }
+        }
+
+        if (brand.Line is not null && !brand.Hidden)
+        {
+            // Lines without a generation in VulnTriage's vocabulary: the brand string names one, so there is none.
+            if (!LinesWithGenerations.Contains(brand.Line))
+            {
+                return (ValueSet<int>.None, "brand string (the line has no generations)");
+            }
+
+            // A line that has generations, a model number the parser read, and no generation: the signature decides;
+            // without one, only model numbers known to carry none (N-series, Core Series) are "none".
+            if (fromRows.IsKnown)
+            {
+                return (fromRows, sigText);
+            }
+
+            if (brand.Line == ProductLines.Core && brand.Model is { } model && NoGenerationModelRegex().IsMatch(model))
+            {
+                return (ValueSet<int>.None, "brand string (this model number has no generation)");
+            }
+
+            return (ValueSet<int>.Unknown, "");
+        }
+
+        return (fromRows, fromRows.IsKnown ? sigText : "");
+    }
+
+    /// <summary>Product lines whose parts carry a generation (see <see cref="ProcessorIdentity.Generation"/>).</summary>
+    private static readonly FrozenSet<string> LinesWithGenerations = new[]
+    {
+        ProductLines.Core, ProductLines.CoreUltra, ProductLines.XeonE3, ProductLines.XeonE5, ProductLines.XeonE7,
+        ProductLines.XeonScalable, ProductLines.Epyc, ProductLines.Ryzen, ProductLines.Threadripper,
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    // Intersect two sources; when both are known and disagree, prefer the second (the signature) when asked.
+    private static (ValueSet<string> Set, string Origin) Meet(ValueSet<string> first, ValueSet<string> second, string firstName, string secondName, bool preferSecond)
+    {
+        var both = first.Intersect(second);
+        if (both.IsKnown && both.Values.Length == 0)
+        {
+            return preferSecond ? (second, secondName + " (the brand string disagrees)") : (ValueSet<string>.Unknown, "");
+        }
+
+        return (both, Origin(first, second, firstName, secondName));
+    }
+
+    private static string Origin<T>(ValueSet<T> first, ValueSet<T> second, string firstName, string secondName)
+        where T : notnull =>
+        (first.IsKnown, second.IsKnown) switch
+        {
+            (true, true) => firstName + " and " + secondName,
+            (true, false) => firstName,
+            (false, true) => secondName,
+            _ => "",
+        };
+
+    // Intel N-series Core i3-N300/N305 and Core Series (Core 3 N355, Core 7 150U, Core 5 120U, Core 7 251TE): no "Nth generation".
+    [GeneratedRegex(@"^(i[3579]-N\d{3}|[3579] [0-9A-Z]{3,6})$", RegexOptions.CultureInvariant)]
+    private static partial Regex NoGenerationModelRegex();
 
     private static ProcessorIdentity Combine(
         CpuVendor vendor, BrandInfo brand, SignatureInfo? sig, CpuSignature? signature, bool noBrand, bool bareSignature, List<string> reasons, string shownBrand)

@@ -55,7 +55,7 @@ internal static class SignatureDecoder
         var marches = rows.Select(r => r.Microarchitecture).Distinct(StringComparer.Ordinal).ToList();
         if (stepping is null && marches.Count > 1)
         {
-            return SignatureInfo.Unknown($"{text} without a stepping is {string.Join(" or ", marches)}");
+            return SignatureInfo.Unknown($"{text} without a stepping is {string.Join(" or ", marches)}") with { Rows = rows };
         }
 
         var codenames = rows.SelectMany(r => r.Codenames).Distinct(StringComparer.Ordinal).ToList();
@@ -67,6 +67,7 @@ internal static class SignatureDecoder
         {
             HiddenXeonLine = hiddenLine,
             HiddenXeonGeneration = hiddenGeneration,
+            Rows = rows,
         };
     }
 

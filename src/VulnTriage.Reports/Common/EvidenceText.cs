@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using VulnTriage.Core.Advisories;
-using VulnTriage.Core.Decisions;
+using VulnTriage.Core.Identification;
 using VulnTriage.Core.Matching;
 using VulnTriage.Core.Reporting;
 
@@ -161,7 +161,7 @@ public static class EvidenceText
             case EvidenceKind.ExcludedCpu:
                 return $"{subject} はベンダーが影響なしとしているプロセッサーです（{title}）{Quote(e, Truth.True, en: false)}。";
             case EvidenceKind.OutsideRules:
-                return Join($"{subject} は、この勧告が対象とするどのプロセッサーファミリーにも含まれません{Quote(e, Truth.False, en: false)}。", note);
+                return JoinJa($"{subject} は、この勧告が対象とするどのプロセッサーファミリーにも含まれません{Quote(e, Truth.False, en: false)}。", note);
             case EvidenceKind.NotListed:
                 return $"{subject} はベンダーの一覧に載っていません{Quote(e, Truth.False, en: false)}。サポートが終了した製品は一覧から外されるため、載っていないことは安全を意味しません。";
             case EvidenceKind.Indeterminate:
@@ -173,7 +173,7 @@ public static class EvidenceText
             case EvidenceKind.VirtualMachine:
                 return $"仮想 CPU「{subject}」{(e.Detail is { Length: > 0 } h ? $"（ハイパーバイザーのモデル {h}）" : "")}です。物理プロセッサーとそのファームウェアはゲストから見えず、物理ホストで判断します。";
             case EvidenceKind.FirmwareRule:
-                return Join($"{subject} はルール「{e.RuleId}」（{FirmwareRangeJa(e.Detail)}）に該当します。判定: {VerdictJa(e.Verdict)}。", note);
+                return JoinJa($"{subject} はルール「{e.RuleId}」（{FirmwareRangeJa(e.Detail)}）に該当します。判定: {VerdictJa(e.Verdict)}。", note);
             case EvidenceKind.FirmwareAmtAbsent:
                 return $"{subject} はルール「{e.RuleId}」の範囲内ですが、このルールの対象は企業向け（AMT）ファームウェアのみで、facts によればこのホストは AMT イメージではありません。";
             case EvidenceKind.FirmwareAmtUnknown:
@@ -183,15 +183,15 @@ public static class EvidenceText
             case EvidenceKind.FirmwareZeroVersion:
                 return $"{subject} のバージョンが 0.0.0.0 で、エンジンから取得できていません。バージョンは不明です。";
             case EvidenceKind.MicrocodeBelow:
-                return Join($"マイクロコード {subject} は、このプロセッサーで修正が入った最初のリビジョン {e.Detail} より古いため、影響があります（ルール「{e.RuleId}」）。", note);
+                return JoinJa($"マイクロコード {subject} は、このプロセッサーで修正が入った最初のリビジョン {e.Detail} より古いため、影響があります（ルール「{e.RuleId}」）。", note);
             case EvidenceKind.MicrocodeFixed:
-                return Join(e.Verdict == Verdict.Fixed
+                return JoinJa(e.Verdict == Verdict.Fixed
                     ? $"マイクロコード {subject} は修正済みのリビジョン {e.Detail} 以降です（ルール「{e.RuleId}」）。判定: 修正済み。"
                     : $"マイクロコード {subject} は修正済みのリビジョン {e.Detail} 以降です（ルール「{e.RuleId}」）。修正にはカーネル側の緩和策も必要です。", note);
             case EvidenceKind.MicrocodeNoThreshold:
                 return $"マイクロコード {subject}: ルール「{e.RuleId}」にはシグネチャー {e.Detail ?? "（不明）"} の修正リビジョンがないため、判定できません。";
             case EvidenceKind.Kernel:
-                return Join($"カーネルの報告は「{subject}」（{KernelJa(e.Detail)}）です。判定: {VerdictJa(e.Verdict)}。", note);
+                return JoinJa($"カーネルの報告は「{subject}」（{KernelJa(e.Detail)}）です。判定: {VerdictJa(e.Verdict)}。", note);
             case EvidenceKind.SourcesDisagree:
                 return $"情報源の判定が一致しません（{e.Detail}）。安全側の判定（{VerdictJa(e.Verdict)}）を採用します。";
             case EvidenceKind.FactsNote:
@@ -229,7 +229,7 @@ public static class EvidenceText
             sb.Append(p.Predicate).Append(' ').Append(p.Value);
             if (!string.IsNullOrEmpty(p.Source))
             {
-                sb.Append(en ? " from " : "、出典 ").Append(p.Source);
+                sb.Append(en ? " from " : "、出典 ").Append(en ? p.Source : SourceJa(p.Source));
             }
 
             sb.Append(result switch
@@ -284,6 +284,21 @@ public static class EvidenceText
     }
 
     private static string Join(string head, string? note) => string.IsNullOrEmpty(note) ? head : head + " " + note;
+
+    // Japanese sentences follow each other without a space.
+    private static string JoinJa(string head, string? note) => string.IsNullOrEmpty(note) ? head : head + note.TrimStart();
+
+    /// <summary>The evaluator's source phrases ("brand string", "signature 06_5E_3", "vendor id") in Japanese.</summary>
+    private static string SourceJa(string source) => source
+        .Replace("brand string and signature", "ブランド文字列とシグネチャー", StringComparison.Ordinal)
+        .Replace("(the brand string disagrees)", "（ブランド文字列とは不一致）", StringComparison.Ordinal)
+        .Replace("brand string", "ブランド文字列", StringComparison.Ordinal)
+        .Replace("CPUID signature", "CPUID シグネチャー", StringComparison.Ordinal)
+        .Replace("signature", "シグネチャー", StringComparison.Ordinal)
+        .Replace("vendor id", "ベンダー ID", StringComparison.Ordinal)
+        .Replace("microarchitecture", "マイクロアーキテクチャー", StringComparison.Ordinal)
+        .Replace("identification", "識別結果", StringComparison.Ordinal)
+        .Replace("no CPU facts", "CPU 情報なし", StringComparison.Ordinal);
 
     private static string VerdictEn(Verdict? v) => v?.ToWire() ?? "no verdict";
 

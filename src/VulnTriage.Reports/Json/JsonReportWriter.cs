@@ -24,7 +24,7 @@ namespace VulnTriage.Reports.Json;
 public sealed class JsonReportWriter : IReportWriter
 {
     /// <summary>The schema version this writer produces.</summary>
-    public const string SchemaVersion = "1.0";
+    public const string SchemaVersion = "1.1";
 
     private const int ChunkBytes = 64 * 1024;
 

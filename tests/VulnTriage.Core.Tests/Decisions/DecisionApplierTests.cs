@@ -29,9 +29,9 @@ public sealed class DecisionApplierTests
         // An identity as the CpuIdentifier stub leaves it: only the normalised brand string is known.
         var identity = new ProcessorIdentity(CpuVendor.Intel, null, null, null, null, null, MarketSegment.Unknown, false, null,
             IdentificationConfidence.Unknown, "stub", string.Join(' ', brand.Split(' ', StringSplitOptions.RemoveEmptyEntries)), null);
-        var evidence = new Evidence($"{Advisory}#cpu/xeon-scalable-1st-gen", new LocalizedText("machine reason"), []);
+        var evidence = new Evidence($"{Advisory}#cpu/xeon-scalable-1st-gen", EvidenceKind.CandidateCpu, []) { Subject = "machine reason" };
         return new Finding(Advisory, host, verdict, Stage.Cpu, HostEnvironment.OnPremises, [identity], [evidence], ["CVE-2017-5705"],
-            new LocalizedText("Read the SPS version."), platform);
+            new FindingAction(ActionKind.ConfirmFirmware, new LocalizedText("Read the SPS version.")), platform);
     }
 
     private static Decision D(string id, SelectorKind kind, string value, Verdict verdict = Verdict.NotAffected, DateTimeOffset? at = null, string advisory = Advisory) =>

@@ -1,4 +1,3 @@
-using VulnTriage.Core.Identification;
 using VulnTriage.Core.Identification.Catalog;
 
 namespace VulnTriage.Core.Tests.Identification;
@@ -16,8 +15,8 @@ public sealed class CpuCatalogTests
             // Then
             Assert.True(entries.Length >= 250, $"catalog has {entries.Length} rows");
             Assert.All(entries, e => Assert.False(string.IsNullOrWhiteSpace(e.Source), $"line {e.CatalogLine} has no source"));
-            Assert.Contains("skylake", CpuCatalog.Microarchitectures);
-            Assert.Contains("apollo-lake", CpuCatalog.Codenames);
+            Assert.Contains("skylake", (IReadOnlySet<string>)CpuCatalog.Microarchitectures);
+            Assert.Contains("apollo-lake", (IReadOnlySet<string>)CpuCatalog.Codenames);
         }
     }
 }

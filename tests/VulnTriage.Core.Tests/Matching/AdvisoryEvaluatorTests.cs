@@ -26,7 +26,8 @@ public sealed class AdvisoryEvaluatorTests
             Assert.Equal(Stage.Cloud, f.Stage);
             Assert.Equal(HostEnvironment.Aws, f.Environment);
             Assert.Equal("TEST-SA-00001#cloud/aws", f.Evidence[0].Clause);
-            Assert.Equal("AWS handles it", f.Evidence[0].Reason.En);
+            Assert.Equal("AWS handles it", f.Evidence[0].Note?.En);
+            Assert.Equal(EvidenceKind.CloudProvider, f.Evidence[0].Kind);
             Assert.Contains(f.Evidence[0].Facts, x => x.Name == "cloud.instance_type" && x.Value == "m5.large");
         }
 
@@ -57,7 +58,7 @@ public sealed class AdvisoryEvaluatorTests
             Assert.Equal(Verdict.Unknown, f.Verdict);
             Assert.Equal(Stage.Cpu, f.Stage);
             Assert.EndsWith("#cpu/no-cpu-facts", f.Evidence[0].Clause, StringComparison.Ordinal);
-            Assert.Contains("meta.cpu absent", f.Evidence[0].Reason.En, StringComparison.Ordinal);
+            Assert.Equal("meta.cpu absent", f.Evidence[0].Subject);
         }
 
         [Fact]
@@ -70,7 +71,8 @@ public sealed class AdvisoryEvaluatorTests
             Assert.Equal(Verdict.NeedsConfirmation, f.Verdict);
             Assert.Equal(Stage.Cpu, f.Stage);
             Assert.Equal("TEST-SA-00001#cpu/core-6-8", f.Evidence[0].Clause);
-            Assert.Equal("check ME", f.Action.En);
+            Assert.Equal(ActionKind.ConfirmFirmware, f.Action.Kind);
+            Assert.Equal("check ME", f.Action.Detail?.En);
             Assert.Contains(f.Evidence[0].Facts, x => x.Name == "cpu.model_name" && x.Value == I7_6700.BrandString);
         }
 
@@ -101,7 +103,8 @@ public sealed class AdvisoryEvaluatorTests
             // Then
             Assert.Equal(Verdict.NotAffected, f.Verdict);
             Assert.EndsWith("#cpu/outside-listed-families", f.Evidence[0].Clause, StringComparison.Ordinal);
-            Assert.Contains("EPYC 7502P", f.Evidence[0].Reason.En, StringComparison.Ordinal);
+            Assert.Contains("EPYC 7502P", f.Evidence[0].Subject, StringComparison.Ordinal);
+            Assert.Contains(f.Evidence[0].Predicates, p => p.Predicate == "cpu.vendor" && p.Result == Truth.False);
         }
 
         [Fact]
@@ -116,7 +119,8 @@ public sealed class AdvisoryEvaluatorTests
 
             // Then
             Assert.Equal(Verdict.Unknown, f.Verdict);
-            Assert.EndsWith("#cpu/unidentified", f.Evidence[0].Clause, StringComparison.Ordinal);
+            Assert.Equal(EvidenceKind.Indeterminate, f.Evidence[0].Kind);
+            Assert.Contains("cpu.product_line", f.Evidence[0].Missing);
         }
 
         [Fact]
@@ -132,6 +136,7 @@ public sealed class AdvisoryEvaluatorTests
             // Then
             Assert.Equal(Verdict.Unknown, f.Verdict);
             Assert.EndsWith("#cpu/core-6-8", f.Evidence[0].Clause, StringComparison.Ordinal);
+            Assert.Equal(["cpu.generation"], f.Evidence[0].Missing);
         }
 
         [Fact]

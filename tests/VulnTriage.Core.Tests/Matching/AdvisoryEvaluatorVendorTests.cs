@@ -36,16 +36,32 @@ public sealed class AdvisoryEvaluatorVendorTests
     }
 
     [Fact]
-    public void Should_Stay_Unknown_When_The_Vendor_Id_Is_Missing()
+    public void Should_Rule_Out_By_The_Brand_Strings_Vendor_When_The_Vendor_Id_Is_Missing()
     {
-        // Given: a Windows host sends a vendor id, a BSD host does not
-        var cpu = new ProcessorFact(null, "AMD EPYC", null, 2, 1);
-        var id = Identity("AMD EPYC", confidence: IdentificationConfidence.Low, vendor: CpuVendor.Amd);
+        // Given: a BSD host sends no vendor id; the brand string still names AMD (issue 10: what is known decides)
+        var cpu = new ProcessorFact(null, "AMD EPYC 7502P 32-Core Processor", null, 2, 1);
+        var id = CpuIdentifier.Identify(cpu.VendorId, cpu.BrandString, cpu.Signature);
 
         // When
         var f = AdvisoryEvaluator.Evaluate(Advisory, Host("bsd", null, cpu), HostFacts.None, Seeded((cpu, id)));
 
         // Then
+        Assert.Equal(Verdict.NotAffected, f.Verdict);
+        Assert.Contains(f.Evidence[0].Predicates, p => p.Predicate == "cpu.vendor" && p.Value == "amd" && p.Source == "brand string" && p.Result == Truth.False);
+    }
+
+    [Fact]
+    public void Should_Stay_Unknown_When_Neither_Vendor_Id_Nor_Brand_Names_A_Vendor()
+    {
+        // Given
+        var cpu = new ProcessorFact(null, "Processor 0000", null, 2, 1);
+        var id = CpuIdentifier.Identify(cpu.VendorId, cpu.BrandString, cpu.Signature);
+
+        // When
+        var f = AdvisoryEvaluator.Evaluate(Advisory, Host("odd", null, cpu), HostFacts.None, Seeded((cpu, id)));
+
+        // Then
         Assert.Equal(Verdict.Unknown, f.Verdict);
+        Assert.Contains("cpu.vendor", f.Evidence[0].Missing);
     }
 }

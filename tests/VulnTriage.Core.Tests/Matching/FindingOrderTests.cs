@@ -10,7 +10,7 @@ public sealed class FindingOrderTests
     {
         // Given
         static Finding F(Verdict v, string advisory, string name, string id) =>
-            new(advisory, Host(name) with { Id = id }, v, Stage.Cpu, HostEnvironment.OnPremises, [], [], [], Advisory.Summary);
+            new(advisory, Host(name) with { Id = id }, v, Stage.Cpu, HostEnvironment.OnPremises, [], [], [], FindingAction.None);
         Finding[] expected =
         [
             F(Verdict.Affected, "A", "z", "1"),

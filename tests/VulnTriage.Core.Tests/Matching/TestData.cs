@@ -33,12 +33,49 @@ internal static class TestData
         [new CloudStatement(CloudProvider.Aws, new("AWS handles it", "AWS が対応"), [])],
         [new Reference("ref", "https://example.com")], [], [], "test");
 
-    public static CpuMatch Match(
+    /// <summary>The conditions the old flat "match" expressed, as an all-of tree.</summary>
+    public static Condition Match(
         CpuVendor[]? vendors = null, string[]? lines = null, int[]? generations = null, string[]? models = null,
-        string[]? microarchitectures = null, string[]? codenames = null, SignatureMatch[]? signatures = null) =>
-        new([.. vendors ?? []], [.. lines ?? []], [.. generations ?? []],
-            [.. (models ?? []).Select(m => new Regex(m, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))],
-            [.. microarchitectures ?? []], [.. codenames ?? []], [], [.. signatures ?? []]);
+        string[]? microarchitectures = null, string[]? codenames = null, SignatureMatch[]? signatures = null)
+    {
+        var items = new List<Condition>();
+        if (vendors is { Length: > 0 })
+        {
+            items.Add(new CpuVendorPredicate([.. vendors]));
+        }
+
+        if (lines is { Length: > 0 })
+        {
+            items.Add(new CpuPropertyPredicate(CpuProperty.ProductLine, [.. lines]));
+        }
+
+        if (generations is { Length: > 0 })
+        {
+            items.Add(new CpuGenerationPredicate(IntSet.Of(generations)));
+        }
+
+        if (models is { Length: > 0 })
+        {
+            items.Add(new CpuModelNumberPredicate([.. models.Select(m => new Regex(m, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))]));
+        }
+
+        if (microarchitectures is { Length: > 0 })
+        {
+            items.Add(new CpuPropertyPredicate(CpuProperty.Microarchitecture, [.. microarchitectures]));
+        }
+
+        if (codenames is { Length: > 0 })
+        {
+            items.Add(new CpuPropertyPredicate(CpuProperty.Codename, [.. codenames]));
+        }
+
+        if (signatures is { Length: > 0 })
+        {
+            items.Add(new CpuSignaturePredicate([.. signatures]));
+        }
+
+        return new AllOf([.. items]);
+    }
 
     public static Host Host(string name, CloudInfo? cloud = null, params ProcessorFact[] processors) =>
         new($"id-{name}", name, null, HostStatus.Working, false, [new RoleRef("Shop", "web")], cloud, [.. processors], "Linux",
@@ -49,7 +86,15 @@ internal static class TestData
     public static ProcessorIdentity Identity(
         string brand, string? line = null, int? generation = null, string? model = null, CpuVendor vendor = CpuVendor.Intel,
         IdentificationConfidence confidence = IdentificationConfidence.High, bool isVirtual = false, string? hypervisor = null) =>
-        new(vendor, line, model, generation, null, null, MarketSegment.Desktop, isVirtual, hypervisor, confidence, "test", brand, null);
+        isVirtual && (hypervisor is not null || line == ProductLines.Virtual)
+            // As the identifier leaves a synthetic model: only the vendor id is known about the physical part.
+            ? new(vendor, line, model, generation, null, null, MarketSegment.Desktop, isVirtual, hypervisor, confidence, "test", brand, null)
+            {
+                PossibleProductLines = ValueSet<string>.Unknown,
+                PossibleGenerations = ValueSet<int>.Unknown,
+                PossibleSegments = ValueSet<MarketSegment>.Unknown,
+            }
+            : new(vendor, line, model, generation, null, null, MarketSegment.Desktop, isVirtual, hypervisor, confidence, "test", brand, null);
 
     /// <summary>An identification function over hand-made identities, so these tests exercise the evaluator alone.</summary>
     public static Func<ProcessorFact, ProcessorIdentity> Seeded(params (ProcessorFact Fact, ProcessorIdentity Identity)[] entries) =>

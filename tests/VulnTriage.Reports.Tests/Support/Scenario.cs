@@ -89,7 +89,7 @@ internal static class Scenario
         VendorPages = [],
     };
 
-    private static CpuMatch EmptyMatch => new([], [], [], [], [], [], [], []);
+    private static Condition EmptyMatch => new AllOf([new CpuVendorPredicate([CpuVendor.Intel])]);
 
     public static ProcessorIdentity Skylake { get; } = new(
         CpuVendor.Intel, ProductLines.XeonE3, "E3-1230 v5", 5, "skylake", "skylake-s", MarketSegment.Server, false, null,
@@ -133,50 +133,80 @@ internal static class Scenario
             cloud == CloudProvider.None ? null : new CloudInfo(cloud, cloud.ToString().ToLowerInvariant(), "m5.large", "meta.cloud.provider"),
             [], "Linux", null);
 
-        static Evidence E(string clause, string en, string ja, params (string Name, string Value, string Source)[] facts) =>
-            new(clause, new(en, ja), [.. facts.Select(f => new EvidenceFact(f.Name, f.Value, f.Source))]);
+        static ImmutableArray<EvidenceFact> F(params (string Name, string Value, string Source)[] facts) => [.. facts.Select(f => new EvidenceFact(f.Name, f.Value, f.Source))];
 
-        LocalizedText nothing = new("Nothing to do.", "対応不要です。");
-        LocalizedText update = new("Update the ME firmware to 11.8 or later.", "ME ファームウェアを 11.8 以降に更新してください。");
-        LocalizedText check = new("Read the ME firmware version (probe or fw_ver) and re-run.", "ME ファームウェアのバージョン（プローブまたは fw_ver）を確認して再実行してください。");
-        LocalizedText unknown = new("Collect CPU facts for this host (mackerel-agent meta) and re-run.", "このホストの CPU 情報（mackerel-agent のメタデータ）を取得して再実行してください。");
-        var cloud = E($"{advisory}#cloud/aws", "An EC2 instance: AWS owns the platform firmware.", "EC2 インスタンスのため、プラットフォームのファームウェアは AWS が管理しています。", ("cloud.provider", "ec2", "meta.cloud.provider"));
+        static Evidence Cloud(string advisory, string key, string provider, string en, string ja, string raw) =>
+            new($"{advisory}#cloud/{key}", EvidenceKind.CloudProvider, F(("cloud.provider", raw, "meta.cloud.provider")))
+            {
+                Verdict = Verdict.ProviderManaged,
+                Subject = provider,
+                Note = new(en, ja),
+            };
+
+        static Evidence Candidate(string advisory, ProcessorIdentity cpu, string brand) =>
+            new($"{advisory}#cpu/core-6-8", EvidenceKind.CandidateCpu, F(("cpu.model_name", brand, "meta.cpu[0]")))
+            {
+                Verdict = Verdict.NeedsConfirmation,
+                Subject = cpu.DisplayName,
+                RuleId = "core-6-8",
+                RuleTitle = new("6th-8th generation Core and Xeon E3 v5/v6", "第6〜8世代 Core と Xeon E3 v5/v6"),
+                Detail = "ME",
+                Scope = CpuRuleScope.Listed,
+                Predicates = [new PredicateResult("cpu.microarchitecture", "skylake|kaby-lake|coffee-lake", cpu.Microarchitecture ?? "unknown", "signature 06_5E_3", Truth.True)],
+            };
+
+        var nothing = FindingAction.None;
+        var update = new FindingAction(ActionKind.UpdateFirmware, Reference: advisory);
+        var check = new FindingAction(ActionKind.ConfirmFirmware, new("Read the ME firmware version (probe or fw_ver) and re-run.", "ME ファームウェアのバージョン（プローブまたは fw_ver）を確認して再実行してください。"));
+        var unknown = FindingAction.CollectFacts;
+        var cloud = Cloud(advisory, "aws", "Aws", "An EC2 instance: AWS owns the platform firmware.", "EC2 インスタンスのため、プラットフォームのファームウェアは AWS が管理しています。", "ec2");
 
         yield return new(advisory, H("2aws1", "aws-web-1", null, HostStatus.Working, CloudProvider.Aws, "web:app"), Verdict.ProviderManaged, Stage.Cloud,
             HostEnvironment.Aws, [AwsXeon], [cloud], [], nothing);
         yield return new(advisory, H("2aws2", "aws-web-2", null, HostStatus.Working, CloudProvider.Aws, "web:app"), Verdict.ProviderManaged, Stage.Cloud,
             HostEnvironment.Aws, [AwsXeon], [cloud], [], nothing);
         yield return new(advisory, H("3gcp1", "gcp-batch-1", null, HostStatus.Standby, CloudProvider.Gcp, "batch:worker"), Verdict.ProviderManaged, Stage.Cloud,
-            HostEnvironment.Gcp, [], [E($"{advisory}#cloud/gcp", "A Compute Engine instance.", "Compute Engine のインスタンスです。", ("cloud.provider", "gce", "meta.cloud.provider"))], [], nothing);
+            HostEnvironment.Gcp, [], [Cloud(advisory, "gcp", "Gcp", "A Compute Engine instance.", "Compute Engine のインスタンスです。", "gce")], [], nothing);
         yield return new(advisory, H("4az1", "azure-db-1", null, HostStatus.Working, CloudProvider.Azure, "db:primary"), Verdict.ProviderManaged, Stage.Cloud,
-            HostEnvironment.Azure, [], [E($"{advisory}#cloud/azure", "An Azure VM.", "Azure の仮想マシンです。", ("cloud.provider", "AzureVM", "meta.cloud.provider"))], [], nothing);
+            HostEnvironment.Azure, [], [Cloud(advisory, "azure", "Azure", "An Azure VM.", "Azure の仮想マシンです。", "AzureVM")], [], nothing);
         yield return new(advisory, H("5db01", "db01", "Main DB", HostStatus.Working, CloudProvider.None, "db:primary", "web:app"), Verdict.Affected, Stage.Firmware,
             HostEnvironment.OnPremises, [Skylake],
             [
-                E($"{advisory}#cpu/core-6-8", "Xeon E3 v5 ships with ME 11.", "Xeon E3 v5 は ME 11 を搭載します。", ("cpu.model_name", Skylake.NormalizedBrand, "meta.cpu[0]")),
-                E($"{advisory}#firmware/me-11", "ME 11.0.25.3001 is in an affected branch.", "ME 11.0.25.3001 は影響を受けるブランチです。",
-                    ("firmware.me", "11.0.25.3001", "facts/db01.json"), ("platform.vendor", "Dell Inc.", "facts/db01.json")),
+                new($"{advisory}#firmware/me-11", EvidenceKind.FirmwareRule, F(("firmware.me", "11.0.25.3001", "facts/db01.json"), ("platform.vendor", "Dell Inc.", "facts/db01.json")))
+                {
+                    Verdict = Verdict.Affected,
+                    Subject = "ME 11.0.25.3001",
+                    RuleId = "me-11",
+                    Detail = "major 11, minor 0",
+                    Note = new("ME 11.0 is an affected branch.", "ME 11.0 は影響を受けるブランチです。"),
+                },
             ],
             ["CVE-2017-5705"], update);
         yield return new(advisory, H("6db02", "db02", null, HostStatus.Maintenance, CloudProvider.None, "db:replica"), Verdict.NeedsConfirmation, Stage.Cpu,
             HostEnvironment.OnPremises, [CoffeeLake],
-            [E($"{advisory}#cpu/core-6-8", "An 8th generation Core: ME 11 expected; its version is not known.", "第8世代 Core のため ME 11 が想定されますが、バージョンは不明です。", ("cpu.model_name", CoffeeLake.NormalizedBrand, "meta.cpu[0]"))],
+            [Candidate(advisory, CoffeeLake, CoffeeLake.NormalizedBrand)],
             ["CVE-2017-5705"], check);
         yield return new(advisory, H("7lonely", "lonely", null, HostStatus.Unknown, CloudProvider.None), Verdict.Unknown, Stage.Cpu,
             HostEnvironment.OnPremises, [],
-            [E($"{advisory}#cpu/no-cpu-facts", "The inventory has no CPU facts for this host.", "インベントリにこのホストの CPU 情報がありません。")],
+            [new($"{advisory}#cpu/no-cpu-facts", EvidenceKind.NoCpuFacts, F(("meta.cpu", "meta.cpu absent", "inventory"))) { Verdict = Verdict.Unknown, Subject = "meta.cpu absent" }],
             [], unknown);
         yield return new(advisory, H("8fixed", "fw-fixed", null, HostStatus.Working, CloudProvider.None, "web:proxy"), Verdict.Fixed, Stage.Firmware,
             HostEnvironment.OnPremises, [Skylake],
-            [E($"{advisory}#firmware/me-11-fixed", "ME 11.8.50.3425 is a fixed branch.", "ME 11.8.50.3425 は修正済みのブランチです。", ("firmware.me", "11.8.50.3425", "facts/fw-fixed.json"))],
+            [new($"{advisory}#firmware/me-11-fixed", EvidenceKind.FirmwareRule, F(("firmware.me", "11.8.50.3425", "facts/fw-fixed.json"))) { Verdict = Verdict.Fixed, Subject = "ME 11.8.50.3425", RuleId = "me-11-fixed", Detail = "major 11, minor 8" }],
             [], nothing);
         yield return new(advisory, H("9amd", "old-amd", null, HostStatus.PowerOff, CloudProvider.None, "batch:worker"), Verdict.NotAffected, Stage.Cpu,
             HostEnvironment.OnPremises, [Epyc],
-            [E($"{advisory}#cpu/not-intel", "An AMD processor has no Intel management engine.", "AMD のプロセッサーには Intel の管理エンジンがありません。", ("cpu.vendor_id", "AuthenticAMD", "meta.cpu[0]"))],
+            [new($"{advisory}#cpu/outside-listed-families", EvidenceKind.OutsideRules, F(("cpu.vendor_id", "AuthenticAMD", "meta.cpu[0]")))
+            {
+                Verdict = Verdict.NotAffected,
+                Subject = Epyc.DisplayName,
+                Predicates = [new PredicateResult("cpu.vendor", "intel", "amd", "vendor id", Truth.False)],
+                Note = new("An AMD processor has no Intel management engine.", "AMD のプロセッサーには Intel の管理エンジンがありません。"),
+            }],
             [], nothing);
         yield return new(advisory, H("0evil", InjectionName, InjectionDisplayName, HostStatus.Working, CloudProvider.None, InjectionRole + ":web<b>"), Verdict.NeedsConfirmation, Stage.Cpu,
             HostEnvironment.OnPremises, [InjectedCpu],
-            [E($"{advisory}#cpu/core-6-8", "A Xeon E3 v5 brand string: ME 11 expected.", "Xeon E3 v5 のブランド文字列のため ME 11 が想定されます。", ("cpu.model_name", InjectionFact, "meta.cpu[0]"))],
+            [Candidate(advisory, InjectedCpu, InjectionFact)],
             ["CVE-2017-5705"], check);
     }
 }
