@@ -110,20 +110,24 @@ public static class KernelVulnerabilityStatus
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(line);
         var text = line.Trim();
+
+        // itlb_multihit prefixes the hypervisor's state ("KVM: Mitigation: VMX disabled", "KVM: Vulnerable").
+        var body = text.StartsWith("KVM: ", StringComparison.Ordinal) ? text["KVM: ".Length..] : text;
         var noMicrocode = text.Contains("no microcode", StringComparison.OrdinalIgnoreCase);
         var smt = text.Contains("SMT vulnerable", StringComparison.OrdinalIgnoreCase);
         KernelStatus status;
-        if (text.Equals("Not affected", StringComparison.OrdinalIgnoreCase))
+        if (body.Equals("Not affected", StringComparison.OrdinalIgnoreCase))
         {
             status = KernelStatus.NotAffected;
         }
-        else if (text.StartsWith("Vulnerable", StringComparison.OrdinalIgnoreCase)
-            || text.Equals("Mitigation: None", StringComparison.OrdinalIgnoreCase)
-            || text.StartsWith("Mitigation: None;", StringComparison.OrdinalIgnoreCase))
+        else if (body.StartsWith("Vulnerable", StringComparison.OrdinalIgnoreCase)
+            || body.StartsWith("Processor vulnerable", StringComparison.OrdinalIgnoreCase)
+            || body.Equals("Mitigation: None", StringComparison.OrdinalIgnoreCase)
+            || body.StartsWith("Mitigation: None;", StringComparison.OrdinalIgnoreCase))
         {
             status = KernelStatus.Vulnerable;
         }
-        else if (text.StartsWith("Mitigation:", StringComparison.OrdinalIgnoreCase))
+        else if (body.StartsWith("Mitigation:", StringComparison.OrdinalIgnoreCase))
         {
             status = noMicrocode ? KernelStatus.Vulnerable : KernelStatus.Mitigated;
         }

@@ -485,6 +485,12 @@ public static class AdvisoryEvaluator
             return null;
         }
 
+        // A guest sees the revision its hypervisor chooses to show (KVM shows 0x1), not the host's: it decides nothing.
+        if (s.Facts.Virtual == true || s.Identities.Any(i => i.IsVirtual))
+        {
+            return null;
+        }
+
         foreach (var identity in s.Identities)
         {
             var context = new RuleContext(s.Host, s.Facts, identity);

@@ -33,9 +33,27 @@ internal static class FactsFileParser
             var firmware = ImmutableArray.CreateBuilder<FirmwareFact>();
             var notes = ImmutableArray.CreateBuilder<string>();
             PlatformInfo? platform = null;
+            MicrocodeFact? microcode = null;
+            var kernel = new SortedDictionary<string, KernelVulnerabilityFact>(StringComparer.Ordinal);
+            bool? isVirtual = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("firmware"u8))
+                if (reader.ValueTextEquals("cpu"u8))
+                {
+                    reader.Read();
+                    microcode = ReadCpuMicrocode(ref reader, context, report);
+                }
+                else if (reader.ValueTextEquals("vulnerabilities"u8))
+                {
+                    reader.Read();
+                    ReadVulnerabilities(ref reader, context, kernel, report);
+                }
+                else if (reader.ValueTextEquals("virtualization"u8))
+                {
+                    reader.Read();
+                    isVirtual = ReadVirtual(ref reader, context);
+                }
+                else if (reader.ValueTextEquals("firmware"u8))
                 {
                     reader.Read();
                     ReadFirmware(ref reader, context, firmware);
@@ -59,7 +77,7 @@ internal static class FactsFileParser
                             DiagnosticCodes.FactsInvalid,
                             DiagnosticSeverity.Info,
                             context.Location(ref reader),
-                            $"facts schema '{reader.GetString()}' is not {KnownSchema}; reading firmware and notes only"));
+                            $"facts schema '{reader.GetString()}' is not {KnownSchema}; reading the fields this version knows"));
                     }
                     else
                     {
@@ -78,7 +96,12 @@ internal static class FactsFileParser
             {
             }
 
-            return new HostFacts(firmware.ToImmutable(), path, notes.ToImmutable(), platform);
+            return new HostFacts(firmware.ToImmutable(), path, notes.ToImmutable(), platform)
+            {
+                Microcode = microcode,
+                Kernel = [.. kernel.Values],
+                Virtual = isVirtual,
+            };
         }
         catch (JsonException ex)
         {
@@ -284,6 +307,146 @@ internal static class FactsFileParser
             ? null
             : new PlatformInfo(sysVendor, productName, biosVendor, biosVersion, biosDate, boardVendor, boardName);
     }
+
+    /// <summary>Most vulnerability files the kernel has (it has about 25); more is not a probe's output.</summary>
+    public const int MaxVulnerabilities = 64;
+
+    /// <summary>
+    /// <c>cpu.microcode</c> (hex, as /proc/cpuinfo prints it). A value that is not a revision stops the run (a wrong
+    /// fact is worse than none); <c>0xffffffff</c>, what hypervisors show guests in place of a revision, is no fact.
+    /// The other <c>cpu</c> keys belong to the inventory and are not read here.
+    /// </summary>
+    private static MicrocodeFact? ReadCpuMicrocode(ref Utf8JsonReader reader, Context context, Action<Diagnostic> report)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'cpu' must be an object");
+        }
+
+        MicrocodeFact? fact = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("microcode"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'cpu.microcode' must be a string such as \"0xde\"");
+            }
+
+            var text = reader.GetString()!;
+            if (!MicrocodeRevision.TryParse(text, out var revision))
+            {
+                throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, $"'cpu.microcode' is '{Short(text)}', not a hexadecimal microcode revision");
+            }
+
+            if (revision.Value == uint.MaxValue)
+            {
+                report(new Diagnostic(DiagnosticCodes.FactsInvalid, DiagnosticSeverity.Info, context.Location(ref reader),
+                    "'cpu.microcode' is 0xffffffff, what a hypervisor shows a guest in place of the host's revision: it is not used"));
+                continue;
+            }
+
+            fact = new MicrocodeFact(revision, text.Trim(), context.Path + " cpu.microcode");
+        }
+
+        return fact;
+    }
+
+    /// <summary><c>vulnerabilities</c>: sysfs file name → its first line, as the probe prints them.</summary>
+    private static void ReadVulnerabilities(ref Utf8JsonReader reader, Context context, SortedDictionary<string, KernelVulnerabilityFact> kernel, Action<Diagnostic> report)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'vulnerabilities' must be an object of file name → kernel line");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            if (!IsKernelFileName(name))
+            {
+                report(new Diagnostic(DiagnosticCodes.FactsInvalid, DiagnosticSeverity.Warning, context.Location(ref reader),
+                    $"'vulnerabilities' has '{Short(name)}', which is not a kernel vulnerability file name (a-z, 0-9, _): it is not used"));
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, $"'vulnerabilities.{name}' must be the kernel's line (a string)");
+            }
+
+            if (kernel.Count >= MaxVulnerabilities)
+            {
+                throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, $"'vulnerabilities' has more than {MaxVulnerabilities} entries");
+            }
+
+            var line = reader.GetString()!;
+            kernel[name] = KernelVulnerabilityStatus.Classify(name, line.Length > 512 ? line[..512] : line, $"{context.Path} vulnerabilities.{name}");
+        }
+    }
+
+    private static bool? ReadVirtual(ref Utf8JsonReader reader, Context context)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw context.Fail(DiagnosticCodes.FactsInvalid, ref reader, "'virtualization' must be an object");
+        }
+
+        bool? result = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isVirtual = reader.ValueTextEquals("virtual"u8);
+            reader.Read();
+            if (isVirtual && reader.TokenType is JsonTokenType.True or JsonTokenType.False)
+            {
+                result = reader.TokenType == JsonTokenType.True;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsKernelFileName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');
+
+    private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static void ReadNotes(ref Utf8JsonReader reader, Context context, ImmutableArray<string>.Builder notes)
     {
