@@ -162,8 +162,10 @@ public static partial class CpuIdentifier
             rows = kept.IsEmpty ? rows : kept;
         }
 
-        // Codename: the brand's, the signature rows', and what the microarchitectures allow, intersected.
-        var brandCodenames = brand.Codename is null ? ValueSet<string>.Unknown : ValueSet<string>.Of(brand.Codename);
+        // Codename: the brand's, the signature rows', and what the microarchitectures allow, intersected. A brand string
+        // that names no codename still narrows it: the catalog rows of its microarchitecture that ship its line and
+        // generation (i5-4590, Core 4th gen Haswell: 06_3C/45/46, never the Haswell-E die of the 5th-gen-numbered i7-5930K).
+        var brandCodenames = brand.Codename is null ? BrandRowCodenames(vendors, brand, brandMarches) : ValueSet<string>.Of(brand.Codename);
         var sigCodenames = rows.IsDefaultOrEmpty || rows.Any(r => r.Codenames.IsDefaultOrEmpty)
             ? ValueSet<string>.Unknown
             : ValueSet<string>.Of(rows.SelectMany(r => r.Codenames));
@@ -228,6 +230,20 @@ public static partial class CpuIdentifier
         // Generation, within the possible lines.
         var (generations, generationOrigin) = Generations(id, brand, rows, lines, sigText);
 
+        // Lines from the signature alone go with their own generations: keep them paired for the rules.
+        var worlds = ImmutableArray<LineWorld>.Empty;
+        if (brand.Line is null && id.ProductLine is null && lines.IsKnown && lines.Values.Length > 1 && !rows.IsDefaultOrEmpty)
+        {
+            worlds = [.. lines.Values.Select(line =>
+            {
+                var entries = rows.SelectMany(r => r.ProductLines).Where(l => l.Line == line).ToList();
+                var gens = entries.Any(e => e.AlsoWithoutGeneration && !e.Generations.IsDefaultOrEmpty)
+                    ? ValueSet<int>.Unknown
+                    : ValueSet<int>.Of(entries.SelectMany(e => e.Generations.IsDefault ? [] : e.Generations));
+                return new LineWorld(line, gens);
+            })];
+        }
+
         return id with
         {
             PossibleVendors = vendors,
@@ -236,8 +252,25 @@ public static partial class CpuIdentifier
             PossibleMicroarchitectures = marches,
             PossibleCodenames = codenames,
             PossibleSegments = segments,
+            LineWorlds = worlds,
             Origins = new IdentityOrigins(vendors.IsKnown ? vendorOrigin : "", lineOrigin, generationOrigin, marchOrigin, codenameOrigin, segmentOrigin),
         };
+    }
+
+    /// <summary>The codenames of the catalog rows that ship the brand's line (and generation) on its microarchitecture; Unknown when that says nothing.</summary>
+    private static ValueSet<string> BrandRowCodenames(ValueSet<CpuVendor> vendors, BrandInfo brand, ValueSet<string> brandMarches)
+    {
+        if (brand.Line is null || brand.Hidden || !brandMarches.IsKnown || !vendors.IsSingle)
+        {
+            return ValueSet<string>.Unknown;
+        }
+
+        var vendor = vendors.Values[0];
+        var rows = Catalog.CpuCatalog.Entries.Where(r => r.Vendor == vendor && brandMarches.Values.Contains(r.Microarchitecture)
+            && r.ProductLines.Any(l => l.Line == brand.Line && (brand.Generation is not { } g || l.Generations.Contains(g)))).ToList();
+        return rows.Count == 0 || rows.Any(r => r.Codenames.IsDefaultOrEmpty)
+            ? ValueSet<string>.Unknown
+            : ValueSet<string>.Of(rows.SelectMany(r => r.Codenames));
     }
 
     private static (ValueSet<int> Set, string Origin) Generations(

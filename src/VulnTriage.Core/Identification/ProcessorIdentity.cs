@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using VulnTriage.Core.Inventory;
 
 namespace VulnTriage.Core.Identification;
@@ -195,6 +196,14 @@ public sealed record ProcessorIdentity(
     /// </summary>
     public bool HidesPhysicalCpu => IsVirtual && (HypervisorModel is not null || ProductLine == ProductLines.Virtual);
 
+    /// <summary>
+    /// When the product line is not known from the brand string and the signature allows several, the lines with the
+    /// generations each has on this signature (e.g. 06_5E: core {6}, xeon-e3 {5}, pentium ∅, celeron ∅). Rules are then
+    /// evaluated once per line, because line and generation go together: "Core 6th gen or Xeon E3 v5" holds for every
+    /// line although neither attribute alone is known. Empty otherwise.
+    /// </summary>
+    public ImmutableArray<LineWorld> LineWorlds { get; init; } = [];
+
     /// <summary>Where each attribute's knowledge came from (brand string, signature, vendor id), for evidence.</summary>
     public IdentityOrigins Origins { get; init; } = IdentityOrigins.None;
 
@@ -262,3 +271,8 @@ public sealed record IdentityOrigins(string Vendor, string ProductLine, string G
     /// <summary>Nothing recorded.</summary>
     public static IdentityOrigins None { get; } = new("", "", "", "", "", "");
 }
+
+/// <summary>One product line a signature allows, with the generations that line has on it (Known(∅) when none).</summary>
+/// <param name="Line">The product line.</param>
+/// <param name="Generations">Its generations on the signature.</param>
+public sealed record LineWorld(string Line, ValueSet<int> Generations);

@@ -248,6 +248,28 @@ public static class AdvisoryEvaluator
 
     private static ProcessorOutcome ProcessorStage(Scope s, ProcessorIdentity identity)
     {
+        if (identity.LineWorlds.Length <= 1)
+        {
+            return ProcessorStageIn(s, identity, identity);
+        }
+
+        // The signature allows several product lines, each with its own generations: decide per line. Any line in scope
+        // makes the processor a candidate; otherwise a line that cannot be decided leaves it undecided; only when every
+        // line is out is the processor out.
+        var worlds = identity.LineWorlds.Select(w => ProcessorStageIn(s, identity with
+        {
+            PossibleProductLines = ValueSet<string>.Of(w.Line),
+            PossibleGenerations = w.Generations,
+            LineWorlds = [],
+        }, identity)).ToList();
+        return worlds.FirstOrDefault(w => w.Answer == ProcessorAnswer.Candidate)
+            ?? worlds.FirstOrDefault(w => w.Answer is ProcessorAnswer.Undecided or ProcessorAnswer.HiddenByHypervisor)
+            ?? worlds.FirstOrDefault(w => w.Rule is null)
+            ?? worlds[0];
+    }
+
+    private static ProcessorOutcome ProcessorStageIn(Scope s, ProcessorIdentity identity, ProcessorIdentity reported)
+    {
         var context = new RuleContext(s.Host, s.Facts, identity);
         var undecided = ImmutableArray.CreateBuilder<(CpuRule, ConditionResult)>();
         var falses = ImmutableArray.CreateBuilder<(CpuRule, ConditionResult)>();
@@ -259,7 +281,7 @@ public static class AdvisoryEvaluator
                 switch (result.Truth)
                 {
                     case Truth.True:
-                        return new ProcessorOutcome(ProcessorAnswer.Candidate, identity, rule, result, [], []);
+                        return new ProcessorOutcome(ProcessorAnswer.Candidate, reported, rule, result, [], []);
                     case Truth.Unknown:
                         undecided.Add((rule, result));
                         break;
@@ -275,16 +297,16 @@ public static class AdvisoryEvaluator
             var result = ConditionEvaluator.Evaluate(rule.When, context);
             if (result.Truth == Truth.True)
             {
-                return new ProcessorOutcome(ProcessorAnswer.Out, identity, rule, result, [], falses.ToImmutable());
+                return new ProcessorOutcome(ProcessorAnswer.Out, reported, rule, result, [], falses.ToImmutable());
             }
         }
 
         if (undecided.Count == 0)
         {
-            return new ProcessorOutcome(ProcessorAnswer.Out, identity, null, null, [], falses.ToImmutable());
+            return new ProcessorOutcome(ProcessorAnswer.Out, reported, null, null, [], falses.ToImmutable());
         }
 
-        return new ProcessorOutcome(identity.HidesPhysicalCpu ? ProcessorAnswer.HiddenByHypervisor : ProcessorAnswer.Undecided, identity, null, null,
+        return new ProcessorOutcome(identity.HidesPhysicalCpu ? ProcessorAnswer.HiddenByHypervisor : ProcessorAnswer.Undecided, reported, null, null,
             undecided.ToImmutable(), falses.ToImmutable());
     }
 

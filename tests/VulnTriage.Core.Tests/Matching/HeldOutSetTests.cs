@@ -104,7 +104,7 @@ public sealed class HeldOutSetTests(ITestOutputHelper output)
         Assert.Equal(m.InTotal - m.InRecalled + (m.OutTotal - m.OutRuledOut), m.Misclassified.Count);
     }
 
-    [Fact(Skip = "issue 10: the current CPU-rule engine cannot meet the target; the lead enables this with the new engine")]
+    [Fact]
     public void Should_FlagEveryCandidateAndRuleOutNearlyEveryOtherCpu_When_TriagingTheHeldOutSetWithCpuFactsOnly()
     {
         // When
@@ -192,7 +192,8 @@ public sealed class HeldOutSetTests(ITestOutputHelper output)
                 sb.AppendLine(ci, $"  [{group.Count()}] label {group.Key.Label.ToString().ToLowerInvariant()} -> {group.Key.Verdict.ToWire()} via {group.Key.Clause}");
                 foreach (var (row, finding) in group)
                 {
-                    var reason = finding.Evidence.IsDefaultOrEmpty ? "" : finding.Evidence[0].Reason.En;
+                    var e = finding.Evidence.IsDefaultOrEmpty ? null : finding.Evidence[0];
+                    var reason = e is null ? "" : $"{e.Kind} {e.Subject} [{string.Join("; ", e.Predicates.Select(p => $"{p.Predicate} {p.Value} ({p.Source}) vs {p.Expected}: {p.Result.ToWire()}"))}]{(e.Missing.IsDefaultOrEmpty ? "" : " missing " + string.Join(", ", e.Missing))}";
                     sb.AppendLine(ci, $"      {row.Location} {row.SignatureText} {row.VendorId} '{row.Brand}': {reason}");
                 }
             }
