@@ -52,13 +52,30 @@ internal static class SignatureDecoder
             return SignatureInfo.Unknown($"{VendorName(vendor)} {text} is not in the CPU catalog");
         }
 
-        var marches = rows.Select(r => r.Microarchitecture).Distinct(StringComparer.Ordinal).ToList();
+        // Small loops instead of LINQ: this runs once per distinct processor, but a fleet can have many.
+        var marches = new List<string>(rows.Length);
+        var codenames = new List<string>(4);
+        foreach (var row in rows)
+        {
+            if (!marches.Contains(row.Microarchitecture, StringComparer.Ordinal))
+            {
+                marches.Add(row.Microarchitecture);
+            }
+
+            foreach (var codename in row.Codenames)
+            {
+                if (!codenames.Contains(codename, StringComparer.Ordinal))
+                {
+                    codenames.Add(codename);
+                }
+            }
+        }
+
         if (stepping is null && marches.Count > 1)
         {
             return SignatureInfo.Unknown($"{text} without a stepping is {string.Join(" or ", marches)}") with { Rows = rows };
         }
 
-        var codenames = rows.SelectMany(r => r.Codenames).Distinct(StringComparer.Ordinal).ToList();
         var description = codenames.Count == 0
             ? $"{text} is {string.Join(" or ", marches)}"
             : $"{text} is {string.Join(" or ", marches)} ({string.Join(", ", codenames)})";
@@ -83,7 +100,7 @@ internal static class SignatureDecoder
         _ => null,
     };
 
-    private static (string? Line, int? Generation, string? Codename) HiddenXeon(IEnumerable<CpuCatalogEntry> rows)
+    private static (string? Line, int? Generation, string? Codename) HiddenXeon(System.Collections.Immutable.ImmutableArray<CpuCatalogEntry> rows)
     {
         foreach (var row in rows)
         {

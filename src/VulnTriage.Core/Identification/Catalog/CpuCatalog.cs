@@ -56,7 +56,22 @@ public static class CpuCatalog
             return rows;
         }
 
-        var builder = ImmutableArray.CreateBuilder<CpuCatalogEntry>(rows.Length);
+        // Most models have one row or rows that all cover the stepping: return the stored array without allocating.
+        var matching = 0;
+        foreach (var row in rows)
+        {
+            if (row.Steppings.Contains(s))
+            {
+                matching++;
+            }
+        }
+
+        if (matching == rows.Length)
+        {
+            return rows;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<CpuCatalogEntry>(matching);
         foreach (var row in rows)
         {
             if (row.Steppings.Contains(s))
@@ -65,7 +80,7 @@ public static class CpuCatalog
             }
         }
 
-        return builder.Count == rows.Length ? rows : builder.ToImmutable();
+        return builder.MoveToImmutable();
     }
 
     /// <summary>The rows covering <paramref name="signature"/> (see <see cref="Find(CpuVendor, int, int, int?)"/>).</summary>

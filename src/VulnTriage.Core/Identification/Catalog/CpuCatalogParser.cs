@@ -245,11 +245,11 @@ internal static class CpuCatalogParser
         throw Error(name, line, $"stepping '{text}' is neither one hex digit nor a decimal 10–15");
     }
 
-    private static int ParseHex(string text, int maxDigits, string name, int line, string what) =>
-        text.Length >= 1 && text.Length <= maxDigits && text.All(char.IsAsciiHexDigitUpper)
+    private static int ParseHex(string text, int digits, string name, int line, string what) =>
+        text.Length == digits && text.All(char.IsAsciiHexDigitUpper)
             && int.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw Error(name, line, $"{what} '{text}' is not an upper-case hex number of at most {maxDigits} digits");
+            : throw Error(name, line, $"{what} '{text}' is not {digits} upper-case hex digits");
 
     private static ImmutableArray<string> SplitList(string text) =>
         text.Length == 0 ? [] : [.. text.Split('|')];
