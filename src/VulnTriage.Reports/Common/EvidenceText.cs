@@ -17,13 +17,16 @@ public static class EvidenceText
     /// <summary>At most this many predicate results are quoted in a sentence; the JSON report carries them all.</summary>
     public const int MaxQuotedPredicates = 3;
 
+    // Fleets share evidence and action records between hosts (the evaluation memo re-addresses one finding to every host
+    // with the same hardware), so each record's sentences are rendered once per language and kept while it lives.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, string?[]> Rendered = [];
+
     /// <summary>The sentence for one evidence item.</summary>
     public static string Reason(Evidence evidence, string lang)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         var ja = ReportSentences.NormalizeLang(lang) == "ja";
-        var text = ja ? Ja(evidence) : En(evidence);
-        return text.Trim();
+        return Memo(evidence, ja, () => (ja ? Ja(evidence) : En(evidence)).Trim());
     }
 
     /// <summary>The sentence for a finding's next action.</summary>
@@ -31,6 +34,18 @@ public static class EvidenceText
     {
         ArgumentNullException.ThrowIfNull(action);
         var ja = ReportSentences.NormalizeLang(lang) == "ja";
+        return Memo(action, ja, () => ActionText(action, ja));
+    }
+
+    private static string Memo(object record, bool ja, Func<string> render)
+    {
+        var slots = Rendered.GetValue(record, _ => new string?[2]);
+        var i = ja ? 1 : 0;
+        return Volatile.Read(ref slots[i]) ?? (slots[i] = render());
+    }
+
+    private static string ActionText(FindingAction action, bool ja)
+    {
         var detail = action.Detail?.Get(ja ? "ja" : "en");
         var id = action.Reference ?? "";
         return action.Kind switch

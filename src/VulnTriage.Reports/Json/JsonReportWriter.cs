@@ -340,13 +340,6 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteBoolean("virtual", p.IsVirtual);
             w.WriteString("confidence", p.Confidence.ToString().ToLowerInvariant());
             WriteStringOrNull(w, "signature", p.Signature?.ToString());
-            w.WriteStartObject("possible");
-            WriteSet(w, "productLines", p.PossibleProductLines);
-            WriteSet(w, "generations", p.PossibleGenerations);
-            WriteSet(w, "microarchitectures", p.PossibleMicroarchitectures);
-            WriteSet(w, "codenames", p.PossibleCodenames);
-            WriteSet(w, "segments", p.PossibleSegments);
-            w.WriteEndObject();
             w.WriteEndObject();
         }
 
@@ -525,35 +518,6 @@ public sealed class JsonReportWriter : IReportWriter
         {
             w.WriteNull(name);
         }
-    }
-
-    private static void WriteSet<T>(Utf8JsonWriter w, string name, ValueSet<T> set)
-        where T : notnull
-    {
-        if (!set.IsKnown)
-        {
-            w.WriteNull(name);
-            return;
-        }
-
-        w.WriteStartArray(name);
-        foreach (var v in set.Values)
-        {
-            switch (v)
-            {
-                case int i:
-                    w.WriteNumberValue(i);
-                    break;
-                case Enum e:
-                    w.WriteStringValue(e.ToString().ToLowerInvariant());
-                    break;
-                default:
-                    w.WriteStringValue(v.ToString());
-                    break;
-            }
-        }
-
-        w.WriteEndArray();
     }
 
     /// <summary>PascalCase → snake_case (enum names on the wire).</summary>
