@@ -519,6 +519,8 @@ public static partial class CpuIdentifier
             "CentaurHauls" or "VIA VIA VIA" => CpuVendor.Via,
             "Shanghai" => CpuVendor.Zhaoxin,
             "VirtualApple" or "Apple" or "ARM" => CpuVendor.Arm,
+            "CyrixInstead" or "NexGenDriven" or "GenuineTMx86" or "TransmetaCPU" or "Geode by NSC" or "RiseRiseRise" or "SiS SiS SiS"
+                or "UMC UMC UMC" or "Vortex86 SoC" or "Genuine  RDC" or "E2K MACHINE" or "MiSTer AO486" or "GenuineAO486" => CpuVendor.Other,
             _ => CpuVendor.Unknown,
         };
     }

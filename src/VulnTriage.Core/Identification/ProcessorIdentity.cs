@@ -27,6 +27,12 @@ public enum CpuVendor
 
     /// <summary>Arm-architecture designs (Ampere, Graviton, Apple) — identified only coarsely.</summary>
     Arm,
+
+    /// <summary>
+    /// Another x86 vendor named by its CPUID vendor id (Cyrix, NexGen, Transmeta, NSC, Rise, SiS, UMC, Vortex86/DM&amp;P,
+    /// RDC, Elbrus): not identified further, but known not to be any vendor above.
+    /// </summary>
+    Other,
 }
 
 /// <summary>Market segment of a processor.</summary>
@@ -225,6 +231,7 @@ public sealed record ProcessorIdentity(
                 CpuVendor.Via => "VIA",
                 CpuVendor.Zhaoxin => "Zhaoxin",
                 CpuVendor.Arm => "Arm",
+                CpuVendor.Other => "",
                 _ => "",
             };
             var line = ProductLineDisplay(ProductLine);

@@ -36,7 +36,7 @@ internal static class SignatureDecoder
         }
 
         var text = signature.ToString();
-        if (vendor is CpuVendor.Unknown or CpuVendor.Arm)
+        if (vendor is CpuVendor.Unknown or CpuVendor.Arm or CpuVendor.Other)
         {
             return SignatureInfo.Unknown($"{text} cannot be decoded without a known vendor");
         }
