@@ -194,6 +194,7 @@ internal static class DecisionsCommand
                 w.WriteString("value", d.Selector.Value);
                 w.WriteEndObject();
                 w.WriteString("verdict", d.Verdict.ToWire());
+                w.WriteBoolean("allVerdicts", d.AllVerdicts);
                 if (d.VexJustification is { } vex)
                 {
                     w.WriteString("vexJustification", vex.ToWire());

@@ -55,7 +55,11 @@ internal static class TriageCommand
                 using var state = StateOptions.Open(statePath, env);
                 report = DecisionState.Apply(report, state, save: true, env.IdGenerator);
             }
-            else if (statePath is not null && (parse.GetValue(db) is not null || File.Exists(statePath)))
+            else if (statePath is not null && parse.GetValue(db) is not null && !File.Exists(statePath))
+            {
+                env.Error.WriteLine($"vulntriage: note: {VulnTriageCli.OneLine(statePath)} does not exist yet; no recorded decisions were applied");
+            }
+            else if (statePath is not null && File.Exists(statePath))
             {
                 using var state = StateOptions.OpenReadOnly(statePath);
                 report = DecisionState.Apply(report, state, save: false, env.IdGenerator);
