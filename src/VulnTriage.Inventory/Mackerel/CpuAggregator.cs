@@ -39,6 +39,9 @@ internal sealed class CpuAggregator
 
     public int EntryCount { get; private set; }
 
+    /// <summary>Group comparisons made since creation (a test hook: linear input must cost linear comparisons).</summary>
+    internal long Comparisons { get; private set; }
+
     public void Reset()
     {
         _used = 0;
@@ -60,7 +63,7 @@ internal sealed class CpuAggregator
         }
 
         Group? match = null;
-        if (_used > 0 && _groups[_last].Matches(ref entry, buffer))
+        if (_used > 0 && ++Comparisons > 0 && _groups[_last].Matches(ref entry, buffer))
         {
             match = _groups[_last];
         }
@@ -69,6 +72,7 @@ internal sealed class CpuAggregator
             var hash = Hash(ref entry, buffer);
             for (var i = _groupByHash.TryGetValue(hash, out var head) ? head : -1; i >= 0; i = _groups[i].NextWithSameHash)
             {
+                Comparisons++;
                 if (_groups[i].Matches(ref entry, buffer))
                 {
                     match = _groups[i];
@@ -99,6 +103,9 @@ internal sealed class CpuAggregator
             match.PhysicalIds.Add(entry.PhysicalId, buffer);
         }
     }
+
+    /// <summary>Physical-id comparisons over the current host's groups (a test hook).</summary>
+    internal long PhysicalIdComparisons => _groups.Take(_used).Sum(g => g.PhysicalIdComparisons);
 
     /// <summary>A hash consistent with <see cref="Same"/>: equal values (raw bytes, or decoded text) hash alike.</summary>
     internal static int Hash(RawValue v, byte[] buffer)
@@ -258,6 +265,8 @@ internal sealed class CpuAggregator
         public int NextWithSameHash = -1;
         public readonly RawSet PhysicalIds = new();
 
+        public long PhysicalIdComparisons => PhysicalIds.Comparisons;
+
         public void Init(ref CpuEntry e)
         {
             Vendor = e.Vendor;
@@ -288,6 +297,9 @@ internal sealed class RawSet
 
     public List<RawValue> Items { get; } = [];
 
+    /// <summary>Value comparisons made (a test hook).</summary>
+    internal long Comparisons { get; private set; }
+
     public void Clear()
     {
         Items.Clear();
@@ -300,6 +312,7 @@ internal sealed class RawSet
         var hash = CpuAggregator.Hash(value, buffer);
         for (var i = _head.TryGetValue(hash, out var h) ? h : -1; i >= 0; i = _next[i])
         {
+            Comparisons++;
             if (CpuAggregator.Same(Items[i], value, buffer))
             {
                 return;
