@@ -71,22 +71,22 @@ internal static class MackerelInventory
             ReadServices = forTriage,
             MaxConcurrency = parse.GetValue(options.Concurrency),
             RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(options.Timeout)),
+            Deadline = TimeSpan.FromSeconds(parse.GetValue(options.Deadline)),
         };
-        if (env.ErrorIsTerminal)
+
+        // A long back-off must not look like a hang (it used to retry silently for a minute): every retry says so on
+        // stderr, with the endpoint, the failure and the delay, whether or not stderr is a terminal.
+        var gate = new Lock();
+        apiOptions = apiOptions with
         {
-            // A long back-off should not look like a hang; piped runs stay quiet.
-            var gate = new Lock();
-            apiOptions = apiOptions with
+            RetryNotice = notice =>
             {
-                RetryNotice = notice =>
+                lock (gate)
                 {
-                    lock (gate)
-                    {
-                        env.Error.WriteLine("vulntriage: " + VulnTriageCli.OneLine(notice));
-                    }
-                },
-            };
-        }
+                    env.Error.WriteLine("vulntriage: " + VulnTriageCli.OneLine(notice));
+                }
+            },
+        };
 
         apiOptions = env.TuneMackerelApi?.Invoke(apiOptions) ?? apiOptions;
 
