@@ -111,7 +111,7 @@ internal sealed class Labels
         Location = "場所",
         Message = "メッセージ（英語）",
         NoCpuFacts = "（CPU 情報なし）",
-        Published = "公開日 {0}、深刻度 {1}。",
+        Published = "公開日 {0}、深刻度: {1}。",
         Footer = "VulnTriage {0} により {1} に生成。",
         StandardInput = "標準入力",
         Method = "インベントリは {0} から読み込みました（{1}台。うち廃止済みの{2}台を除外し、{3}台を評価）。"
