@@ -65,7 +65,7 @@ public sealed class MackerelApiInventorySource : IInventorySource
                 Name = _client.RedactData(sv.Name),
                 Memo = _client.RedactData(sv.Memo),
                 Team = sv.Team is null ? null : _client.RedactData(sv.Team),
-                Roles = [.. sv.Roles.Select(_client.RedactData)],
+                Roles = [.. (sv.Roles.IsDefault ? [] : sv.Roles).Select(_client.RedactData)],
             })];
             var entries = ReadAsync(Report, linked.Token).ToBlockingEnumerable(linked.Token);
             return new InventoryReading(services, WithDeadline(entries, deadline, linked, cancellationToken));
@@ -130,17 +130,17 @@ public sealed class MackerelApiInventorySource : IInventorySource
             Id = R(h.Id),
             Name = R(h.Name),
             DisplayName = N(h.DisplayName),
-            Roles = [.. h.Roles.Select(r => new RoleRef(R(r.Service), R(r.Role)))],
+            Roles = [.. (h.Roles.IsDefault ? [] : h.Roles).Select(r => new RoleRef(R(r.Service), R(r.Role)))],
             Cloud = h.Cloud is null ? null : h.Cloud with { RawProvider = R(h.Cloud.RawProvider), InstanceType = N(h.Cloud.InstanceType), Evidence = R(h.Cloud.Evidence) },
-            Processors = [.. h.Processors.Select(p => p with { VendorId = N(p.VendorId), BrandString = N(p.BrandString) })],
+            Processors = [.. (h.Processors.IsDefault ? [] : h.Processors).Select(p => p with { VendorId = N(p.VendorId), BrandString = N(p.BrandString) })],
             OsName = N(h.OsName),
             CpuFactsNote = N(h.CpuFactsNote),
         };
         var facts = entry.Facts is not { } f ? null : f with
         {
             Source = R(f.Source),
-            Notes = [.. f.Notes.Select(R)],
-            Firmware = [.. f.Firmware.Select(x => x with { Source = R(x.Source), Text = N(x.Text) })],
+            Notes = [.. (f.Notes.IsDefault ? [] : f.Notes).Select(R)],
+            Firmware = [.. (f.Firmware.IsDefault ? [] : f.Firmware).Select(x => x with { Source = R(x.Source), Text = N(x.Text) })],
             Platform = f.Platform is not { } p ? null : p with
             {
                 SystemVendor = N(p.SystemVendor),
