@@ -15,6 +15,10 @@ public sealed partial class JapaneseTextTests
     [GeneratedRegex(@"[\u3000-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uFF01-\uFF60] +[\u3000-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uFF01-\uFF60]")]
     internal static partial Regex SpaceBetweenJapanese();
 
+    /// <summary>A half-width bracket touching a Japanese character: Japanese text uses full-width （）［］.</summary>
+    [GeneratedRegex(@"[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF][()\[\]]|[()\[\]][\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF]")]
+    internal static partial Regex HalfWidthBracketInJapanese();
+
     /// <summary>Every Japanese string of an object graph of records (LocalizedText.Ja and any string with kana or kanji).</summary>
     internal static IEnumerable<(string Path, string Text)> JapaneseStrings(object? value, string path, HashSet<object>? seen = null)
     {
@@ -83,6 +87,7 @@ public sealed partial class JapaneseTextTests
         // Then
         Assert.NotEmpty(texts);
         Assert.All(texts, t => Assert.False(SpaceBetweenJapanese().IsMatch(t.Text), $"{t.Path}: \"{SpaceBetweenJapanese().Match(t.Text).Value}\" in {t.Text}"));
+        Assert.All(texts, t => Assert.False(HalfWidthBracketInJapanese().IsMatch(t.Text), $"{t.Path}: \"{HalfWidthBracketInJapanese().Match(t.Text).Value}\" in {t.Text}"));
     }
 
     [Fact]

@@ -12,6 +12,9 @@ public sealed partial class JapaneseReportTextTests
     [GeneratedRegex(@"[\u3000-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uFF01-\uFF60] +[\u3000-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uFF01-\uFF60]")]
     private static partial Regex SpaceBetweenJapanese();
 
+    [GeneratedRegex(@"[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF][()\[\]]|[()\[\]][\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF]")]
+    private static partial Regex HalfWidthBracketInJapanese();
+
     [Fact]
     public void Should_Have_No_Half_Width_Space_Between_Japanese_Characters_When_Reading_Every_Japanese_Label()
     {
@@ -24,6 +27,7 @@ public sealed partial class JapaneseReportTextTests
         // Then
         Assert.True(labels.Count > 40);
         Assert.All(labels, l => Assert.False(SpaceBetweenJapanese().IsMatch(l.Text), $"{l.Name}: {l.Text}"));
+        Assert.All(labels, l => Assert.False(HalfWidthBracketInJapanese().IsMatch(l.Text), $"half-width bracket in {l.Name}: {l.Text}"));
     }
 
     [Theory]
