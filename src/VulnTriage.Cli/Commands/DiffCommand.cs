@@ -11,7 +11,7 @@ internal static class DiffCommand
     public static Command Build(CliEnvironment env)
     {
         var id = new Argument<string>("ADVISORY-ID") { Description = "The advisory, e.g. INTEL-SA-00086." };
-        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "markdown" };
+        var format = new Option<string>("--format", "-f") { Description = "Output format (md is markdown). Default: from the --out file's extension (.json, .md), else markdown." };
         format.AcceptOnlyFromAmong("markdown", "md", "json");
         var lang = new Option<string>("--lang") { Description = "Language of the Markdown output.", DefaultValueFactory = _ => "en" };
         lang.AcceptOnlyFromAmong("en", "ja");

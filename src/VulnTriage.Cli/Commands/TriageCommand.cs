@@ -17,7 +17,7 @@ internal static class TriageCommand
         var ids = new Argument<string[]>("ADVISORY-ID") { Description = "One or more advisory ids, e.g. INTEL-SA-00086.", Arity = ArgumentArity.OneOrMore };
         var inventory = CommonOptions.Inventory();
         var facts = new Option<string?>("--facts") { Description = "Directory of per-host facts files named <host name>.json or <host id>.json (firmware versions; `vulntriage probe` output)." };
-        var format = new Option<string>("--format", "-f") { Description = "Report format (md is markdown). Default: from the --out file's extension (.html, .json, .csv, .md), else markdown.", DefaultValueFactory = _ => "markdown" };
+        var format = new Option<string>("--format", "-f") { Description = "Report format (md is markdown). Default: from the --out file's extension (.html, .json, .csv, .md), else markdown." };
         format.AcceptOnlyFromAmong("markdown", "md", "json", "csv", "html");
         var lang = new Option<string>("--lang") { Description = "Report language.", DefaultValueFactory = _ => "en" };
         lang.AcceptOnlyFromAmong("en", "ja");
