@@ -20,6 +20,10 @@ internal static class Program
               cold = fresh CpuIdentifier.Identify per row, --passes times over the corpus (default 200);
               cached = a fleet of --hosts hosts (default 1000000) repeating the corpus rows round-robin,
               through one per-run IdentificationCache. Median of --runs runs (default 5).
+          VulnTriage.Bench hostile [--cpu-entries N] [--hosts N] [--runs N]
+              Issue 16's pathological inputs, timed in-process: one host with --cpu-entries distinct CPU entries
+              (default 280000, about 40 MB, under the 64 MiB host cap) through the inventory reader, and
+              --hosts findings (default 50000) against 10, 100 and 1,000 decisions by --cpu. Median of --runs (3).
           VulnTriage.Bench serve-mackerel --inventory FILE [--port N] [--metadata-every N]
               Serves FILE (from generate) as a local Mackerel API on 127.0.0.1 (key: bench-key) with
               vulntriage metadata on every Nth host (default 3), until stdin closes. See docs/mackerel-api.md.
@@ -48,6 +52,7 @@ internal static class Program
                         Math.Max(1, GetInt(options, "hosts", 1_000_000)),
                         Math.Max(1, GetInt(options, "runs", 5))),
                     Console.Out),
+                "hostile" => HostileBench.Run(GetInt(options, "cpu-entries", 280_000), GetInt(options, "hosts", 50_000), Math.Max(1, GetInt(options, "runs", 3)), Console.Out),
                 "serve-mackerel" => MackerelApiServe.Run(
                     options.TryGetValue("inventory", out var inventory) ? inventory : throw new ArgumentException("serve-mackerel needs --inventory FILE"),
                     GetInt(options, "port", 18086),

@@ -31,23 +31,19 @@ internal static class VulnTriageCli
             DiffCommand.Build(env),
         };
 
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.CommandResult.Command.Name == "check")
+        // Response files (`@file` arguments) are off: `--justification @notes.txt` must store that text, never a file's
+        // contents, and `--author @alice` is a name.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var usage = UsageErrors.Describe(parse);
+        if (usage is not null && parse.CommandResult.Command.Name == "check")
         {
             // A check plugin must answer UNKNOWN (3) on one stdout line, whatever went wrong.
-            return CheckCommand.UsageError(env, parse.Errors[0].Message);
+            return CheckCommand.UsageError(env, usage);
         }
 
-        if (parse.Errors.Count > 0)
+        if (usage is not null)
         {
-            foreach (var error in parse.Errors)
-            {
-                // The parser's own messages list choices on separate lines; keep them on one.
-                var message = error.Message.Replace("\r", "", StringComparison.Ordinal).Replace("\n\t", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
-                env.Error.WriteLine($"vulntriage: error: {OneLine(message)}");
-            }
-
-            env.Error.WriteLine("Run 'vulntriage --help' (or 'vulntriage <command> --help') for usage.");
+            env.Error.WriteLine($"vulntriage: error: {OneLine(usage)}");
             return ExitCodes.Usage;
         }
 
@@ -99,7 +95,11 @@ internal static class VulnTriageCli
         }
     }
 
-    /// <summary>Makes text safe for one terminal line: control characters (including CR/LF and ESC) become visible escapes.</summary>
+    /// <summary>
+    /// Makes text safe for one terminal line: control characters (including CR/LF and ESC) and the bidirectional
+    /// controls (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C: a right-to-left override in a host name would
+    /// reorder the rest of the line) become visible escapes.
+    /// </summary>
     public static string OneLine(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -107,7 +107,7 @@ internal static class VulnTriageCli
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (!char.IsControl(c))
+            if (!char.IsControl(c) && !IsBidiControl(c))
             {
                 sb?.Append(c);
                 continue;
@@ -125,4 +125,7 @@ internal static class VulnTriageCli
 
         return sb?.ToString() ?? text;
     }
+
+    /// <summary>Unicode bidirectional formatting characters (UAX #9 explicit formatting, marks).</summary>
+    public static bool IsBidiControl(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C';
 }

@@ -39,14 +39,18 @@ public sealed class StateDatabase : IDisposable
     /// <summary>How long a write waits for another process's lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] FindingColumns = ["$adv", "$hid", "$hname", "$v", "$s", "$mv", "$ms", "$d", "$c"];
+    private static readonly string[] FindingColumns = ["$adv", "$hid", "$hname", "$v", "$s", "$mv", "$ms", "$d", "$c", "$t"];
 
     private readonly SqliteConnection _connection;
+    private readonly bool _readOnly;
+    private readonly bool _hasAllVerdicts;
 
-    private StateDatabase(SqliteConnection connection, string path)
+    private StateDatabase(SqliteConnection connection, string path, bool readOnly = false, bool hasAllVerdicts = true)
     {
         _connection = connection;
         Path = path;
+        _readOnly = readOnly;
+        _hasAllVerdicts = hasAllVerdicts;
     }
 
     /// <summary>The database file.</summary>
@@ -97,6 +101,84 @@ public sealed class StateDatabase : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Opens an existing database for reading only: nothing is created, migrated or switched (no WAL pragma), so a
+    /// read-only file or directory works, and a command that only reads never changes the file. A missing file is an
+    /// error (a typo in <c>--db</c> must not read as "no decisions").
+    /// </summary>
+    public static StateDatabase OpenReadOnly(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new StateDatabaseException($"{full} is a directory, not a state database file");
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new StateDatabaseException($"{full}: no state database there (record a decision with `vulntriage decide` or save a run with `vulntriage triage --save`, or check --db)");
+        }
+
+        try
+        {
+            return OpenReadOnlyWith(full, full);
+        }
+        catch (StateDatabaseException) when (!File.Exists(full + "-wal") || new FileInfo(full + "-wal").Length == 0)
+        {
+            // A WAL database in a directory we cannot write (no -shm can be made): with no pending WAL content the
+            // file alone is the whole database, and SQLite may read it as immutable.
+            return OpenReadOnlyWith("file:" + Uri.EscapeDataString(full).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1", full);
+        }
+    }
+
+    private static StateDatabase OpenReadOnlyWith(string dataSource, string full)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = dataSource,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, null, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};"));
+            using var probe = connection.CreateCommand();
+            probe.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('schema_version', 'decisions', 'runs')";
+            if (Convert.ToInt64(probe.ExecuteScalar(), CultureInfo.InvariantCulture) < 3)
+            {
+                throw new StateDatabaseException($"{full}: not a VulnTriage state database (no decisions or runs tables)");
+            }
+
+            using var version = connection.CreateCommand();
+            version.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+            var current = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+            var latest = Migrations.Count == 0 ? 0 : Migrations[^1].Version;
+            if (current > latest)
+            {
+                throw new StateDatabaseException($"{full}: schema version {current} is newer than this VulnTriage knows ({latest}); upgrade VulnTriage");
+            }
+
+            return new StateDatabase(connection, full, readOnly: true, hasAllVerdicts: current >= 2);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new StateDatabaseException($"{full}: cannot open the state database for reading: {e.Message}", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether this instance was opened with <see cref="OpenReadOnly"/>.</summary>
+    public bool IsReadOnly => _readOnly;
 
     /// <summary>The embedded migrations, in order: (version, name, SQL).</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } = LoadMigrations();
@@ -174,8 +256,8 @@ public sealed class StateDatabase : IDisposable
             }
 
             using var insert = Command(tx, """
-                INSERT OR REPLACE INTO run_findings (run_seq, advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses)
-                VALUES ($seq, $adv, $hid, $hname, $v, $s, $mv, $ms, $d, $c)
+                INSERT OR REPLACE INTO run_findings (run_seq, advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target)
+                VALUES ($seq, $adv, $hid, $hname, $v, $s, $mv, $ms, $d, $c, $t)
                 """);
             insert.Parameters.AddWithValue("$seq", seq);
             var p = FindingColumns
@@ -192,6 +274,7 @@ public sealed class StateDatabase : IDisposable
                 p[6].Value = (object?)f.Machine?.Stage.ToWire() ?? DBNull.Value;
                 p[7].Value = (object?)f.DecisionId ?? DBNull.Value;
                 p[8].Value = JsonSerializer.Serialize(f.Clauses.IsDefault ? [] : f.Clauses.ToArray());
+                p[9].Value = f.Target is { } target ? TargetJson.Write(target) : DBNull.Value;
                 insert.ExecuteNonQuery();
             }
         });
@@ -245,7 +328,8 @@ public sealed class StateDatabase : IDisposable
         }
 
         var findings = ImmutableArray.CreateBuilder<SavedFinding>();
-        using (var cmd = Command(null, "SELECT advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses FROM run_findings WHERE run_seq = $seq ORDER BY advisory_id, host_id"))
+        var target = _hasAllVerdicts ? "target" : "NULL";
+        using (var cmd = Command(null, $"SELECT advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, {target} FROM run_findings WHERE run_seq = $seq ORDER BY advisory_id, host_id"))
         {
             cmd.Parameters.AddWithValue("$seq", seq);
             using var r = cmd.ExecuteReader();
@@ -260,7 +344,8 @@ public sealed class StateDatabase : IDisposable
                     ParseStage(r.GetString(4)),
                     machine,
                     r.IsDBNull(7) ? null : r.GetString(7),
-                    [.. JsonSerializer.Deserialize<string[]>(r.GetString(8)) ?? []]));
+                    [.. JsonSerializer.Deserialize<string[]>(r.GetString(8)) ?? []],
+                    r.IsDBNull(9) ? null : TargetJson.Read(r.GetString(9))));
             }
         }
 
@@ -388,6 +473,11 @@ public sealed class StateDatabase : IDisposable
 
     private void Write(Action<SqliteTransaction> body)
     {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("the state database was opened read-only");
+        }
+
         try
         {
             // deferred: false → BEGIN IMMEDIATE: take the write lock up front (waiting up to the busy timeout).
@@ -404,9 +494,10 @@ public sealed class StateDatabase : IDisposable
     private void Insert(SqliteTransaction tx, Decision d)
     {
         using var cmd = Command(tx, """
-            INSERT INTO decisions (id, advisory_id, selector_kind, selector_value, verdict, vex_justification, justification, evidence_url, author, decided_at, revokes)
-            VALUES ($id, $adv, $sk, $sv, $v, $vex, $j, $url, $author, $at, $revokes)
+            INSERT INTO decisions (id, advisory_id, selector_kind, selector_value, verdict, vex_justification, justification, evidence_url, author, decided_at, revokes, all_verdicts)
+            VALUES ($id, $adv, $sk, $sv, $v, $vex, $j, $url, $author, $at, $revokes, $all)
             """);
+        cmd.Parameters.AddWithValue("$all", d.AllVerdicts ? 1 : 0);
         cmd.Parameters.AddWithValue("$id", d.Id);
         cmd.Parameters.AddWithValue("$adv", d.AdvisoryId);
         cmd.Parameters.AddWithValue("$sk", d.Selector.Kind.ToWire());
@@ -423,7 +514,8 @@ public sealed class StateDatabase : IDisposable
 
     private List<Decision> ReadDecisions(SqliteTransaction? tx, string where, params (string Name, object Value)[] parameters)
     {
-        using var cmd = Command(tx, $"SELECT id, advisory_id, selector_kind, selector_value, verdict, vex_justification, justification, evidence_url, author, decided_at, revokes FROM decisions {where} ORDER BY seq");
+        var allVerdicts = _hasAllVerdicts ? "all_verdicts" : "0";
+        using var cmd = Command(tx, $"SELECT id, advisory_id, selector_kind, selector_value, verdict, vex_justification, justification, evidence_url, author, decided_at, revokes, {allVerdicts} FROM decisions {where} ORDER BY seq");
         foreach (var (name, value) in parameters)
         {
             cmd.Parameters.AddWithValue(name, value);
@@ -456,7 +548,8 @@ public sealed class StateDatabase : IDisposable
                 r.IsDBNull(7) ? null : r.GetString(7),
                 r.GetString(8),
                 ParseTime(r.GetString(9)),
-                r.IsDBNull(10) ? null : r.GetString(10)));
+                r.IsDBNull(10) ? null : r.GetString(10),
+                r.GetInt64(11) != 0));
         }
 
         return list;
@@ -494,4 +587,25 @@ public sealed class StateDatabase : IDisposable
 
     private Stage ParseStage(string text) =>
         Verdicts.TryParseStage(text, out var s) ? s : throw new StateDatabaseException($"{Path}: unknown stage '{text}'");
+}
+
+/// <summary>The JSON form of a <see cref="SelectorTarget"/> in <c>run_findings.target</c>.</summary>
+internal static class TargetJson
+{
+    public static string Write(SelectorTarget t) => JsonSerializer.Serialize(new Dto(t.HostId, t.HostName, [.. t.Roles], t.SystemVendor, t.ProductName, [.. t.CpuModelNumbers], [.. t.CpuNames]));
+
+    public static SelectorTarget? Read(string json)
+    {
+        try
+        {
+            var d = JsonSerializer.Deserialize<Dto>(json);
+            return d is null ? null : new SelectorTarget(d.HostId ?? "", d.HostName ?? "", [.. d.Roles ?? []], d.SystemVendor, d.ProductName, [.. d.CpuModelNumbers ?? []], [.. d.CpuNames ?? []]);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Dto(string? HostId, string? HostName, string[]? Roles, string? SystemVendor, string? ProductName, string[]? CpuModelNumbers, string[]? CpuNames);
 }

@@ -22,7 +22,7 @@ public sealed class HtmlReportBrowserTests
         return null;
     }
 
-    private static string DumpDom(string chromium, string htmlPath)
+    private static string DumpDom(string chromium, string htmlPath, params string[] extra)
     {
         var profile = Directory.CreateTempSubdirectory("vt-chromium-").FullName;
         var psi = new ProcessStartInfo(chromium)
@@ -31,11 +31,12 @@ public sealed class HtmlReportBrowserTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
+        string[] args =
+        [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", "--dump-dom", new Uri(htmlPath).AbsoluteUri,
-        })
+            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}", .. extra, "--dump-dom", new Uri(htmlPath).AbsoluteUri,
+        ];
+        foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
         }
@@ -80,5 +81,77 @@ public sealed class HtmlReportBrowserTests
         Assert.DoesNotContain("<b>bold</b>", dom, StringComparison.Ordinal);
         Assert.DoesNotContain("<title>pwned", dom, StringComparison.Ordinal);
         Assert.Contains("evil&lt;script&gt;", dom, StringComparison.Ordinal);
+    }
+
+    private static bool HasJapaneseFont()
+    {
+        var psi = new ProcessStartInfo("fc-list", [":lang=ja", "family"]) { RedirectStandardOutput = true, UseShellExecute = false };
+        try
+        {
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return output.Trim().Length > 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public void Should_Keep_Short_Japanese_Cells_On_One_Line_When_A_Browser_Lays_Out_The_Japanese_Report()
+    {
+        // Given: Chromium with a Japanese font (Debian fonts-noto-cjk; .ci/run installs both)
+        var chromium = Chromium();
+        if (chromium is null || !HasJapaneseFont())
+        {
+            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "CI must have Chromium and fonts-noto-cjk (.ci/run installs them)");
+            Assert.Skip("Chromium or a Japanese font is not installed (apt-get install chromium fonts-noto-cjk)");
+        }
+
+        var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
+        var html = Path.Combine(artifacts, "report-ja.html");
+        var r = CliRunner.Run("triage", "INTEL-SA-00086", "--inventory", CliRunner.SampleInventory, "--facts", CliRunner.SampleFacts, "--lang", "ja", "--out", html);
+        Assert.Equal(1, r.ExitCode);
+
+        // The same page with the policy that forbids scripts lifted and a measuring script added (test copy only):
+        // for every header cell and every cell of the 状態/段階/判定 columns, how many lines the browser laid it out on.
+        const string Measure = """
+            <script>
+            addEventListener('load', () => {
+              const out = [];
+              for (const table of document.querySelectorAll('table')) {
+                const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+                // Line boxes of the cell's content (the cell itself stretches to its row): distinct tops of its text rects.
+                const lines = el => { const range = document.createRange(); range.selectNodeContents(el);
+                  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size; };
+                table.querySelectorAll('thead th').forEach(th => out.push('th|' + th.textContent.trim() + '|' + lines(th)));
+                for (const row of table.querySelectorAll('tbody tr')) {
+                  [...row.children].forEach((td, i) => { if (['状態', '段階', '判定'].includes(heads[i])) out.push('td|' + heads[i] + ':' + td.textContent.trim() + '|' + lines(td)); });
+                }
+              }
+              const pre = document.createElement('pre'); pre.id = 'measure'; pre.textContent = out.join('\n'); document.body.appendChild(pre);
+            });
+            </script>
+            """;
+        var page = File.ReadAllText(html);
+        var instrumented = Path.Combine(artifacts, "report-ja.measure.html");
+        File.WriteAllText(instrumented, System.Text.RegularExpressions.Regex.Replace(page, "<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "").Replace("</body>", Measure + "</body>", StringComparison.Ordinal));
+
+        // When: a laptop-width window, and a screenshot kept as the test's artefact
+        var dom = DumpDom(chromium, instrumented, "--window-size=1280,900", "--virtual-time-budget=5000");
+        DumpDom(chromium, html, "--window-size=1280,3000", $"--screenshot={Path.Combine(artifacts, "report-ja.png")}");
+
+        // Then
+        var start = dom.IndexOf("<pre id=\"measure\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the measuring script did not run");
+        var rows = System.Net.WebUtility.HtmlDecode(dom[(start + "<pre id=\"measure\">".Length)..dom.IndexOf("</pre>", start, StringComparison.Ordinal)])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('|'))
+            .ToList();
+        Assert.Contains(rows, x => x[0] == "th" && x[1] == "状態");
+        Assert.Contains(rows, x => x[0] == "td" && x[1].StartsWith("段階:", StringComparison.Ordinal));
+        Assert.All(rows, x => Assert.True(x[2] == "1", $"{x[0]} {x[1]} is laid out on {x[2]} lines (collapsed column)"));
     }
 }

@@ -335,4 +335,34 @@ public sealed class ProbeTriageAgreementTests
             ["meta"] = meta,
         };
     }
+
+    [Fact]
+    public void Should_Answer_Without_Hanging_When_The_Firmware_Version_File_Is_A_Fifo()
+    {
+        // Given: issue 16 attack 5 — a captured tree whose fw_ver is a FIFO (reading it used to block forever)
+        var root = Directory.CreateTempSubdirectory("vt-fifo-root-").FullName;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "testdata", "hosts", "me11-8-desktop-fixed"), "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(root, Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "testdata", "hosts", "me11-8-desktop-fixed"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var fwVer = Path.Combine(root, "sys", "class", "mei", "mei0", "fw_ver");
+        File.Delete(fwVer);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fwVer]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        // When
+        var check = CliRunner.Run("check", "INTEL-SA-00086", "--root", root);
+        var probe = CliRunner.Run("probe", "--root", root);
+
+        // Then: the firmware is unknown to the probe, so the listed CPU needs confirmation; the FIFO is a problem
+        Assert.Equal(1, check.ExitCode);
+        Assert.StartsWith("INTEL-SA-00086 WARNING", check.Out, StringComparison.Ordinal);
+        Assert.Equal(0, probe.ExitCode);
+        Assert.Contains("FIFO", probe.Out, StringComparison.Ordinal);
+    }
 }

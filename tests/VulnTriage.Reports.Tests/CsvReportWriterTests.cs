@@ -69,6 +69,14 @@ public sealed class CsvReportWriterTests
     [InlineData("two\nlines", "\"two\nlines\"")]
     [InlineData("plain", "plain")]
     [InlineData("", "")]
+
+    // Issue 16 attack 3: LibreOffice skips a leading NUL and then evaluates the formula.
+    [InlineData("\0=HYPERLINK(\"http://evil.example/\",\"x\")", "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\"")]
+    [InlineData("\u0001\u0002=1+1", "'=1+1")]
+    [InlineData("  =1+1", "'  =1+1")]
+    [InlineData("＝1+1", "'＝1+1")]
+    [InlineData("a\0b", "ab")]
+    [InlineData("\0", "")]
     public void Should_QuoteAndNeutralise_When_AFieldIsDangerous(string raw, string expected)
     {
         // Given / When

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using VulnTriage.Core.Advisories;
 using VulnTriage.Core.Diagnostics;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace VulnTriage.Advisories.Yaml;
@@ -110,8 +111,49 @@ internal sealed class YamlNodeReader(string source)
             return null;
         }
 
+        // YAML folding (`>` blocks, multi-line plain and quoted scalars) joins lines with a space; Japanese is written
+        // without spaces, so a line break between two Japanese characters joins without one ("配布して いません"
+        // would otherwise reach every report). Literal `|` blocks keep their line breaks and are left alone.
+        if (node is YamlScalarNode { Style: not ScalarStyle.Literal } scalar && scalar.Start.Line != scalar.End.Line)
+        {
+            value = JoinJapaneseLines(value);
+        }
+
         return value.Trim();
     }
+
+    /// <summary>
+    /// Removes each half-width space that stands between two Japanese characters (kana, kanji, full-width punctuation),
+    /// or right after Japanese punctuation.
+    /// </summary>
+    public static string JoinJapaneseLines(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.IndexOf(' ', StringComparison.Ordinal) < 0)
+        {
+            return text;
+        }
+
+        var sb = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            // Between two Japanese characters, or after Japanese punctuation ("Xeon W、 Atom" from a line ending in 、).
+            if (text[i] == ' ' && i > 0 && i + 1 < text.Length && text[i + 1] != ' '
+                && ((IsJapanese(text[i - 1]) && IsJapanese(text[i + 1])) || "、。，．！？：；）」』】〉》".Contains(text[i - 1], StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            sb.Append(text[i]);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Hiragana, katakana, CJK ideographs, CJK symbols and punctuation, full-width forms.</summary>
+    public static bool IsJapanese(char c) =>
+        c is (>= '\u3000' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF')
+            or (>= '\uFF01' and <= '\uFF60') or (>= '\uFF61' and <= '\uFF9F') or (>= '\u31F0' and <= '\u31FF');
 
     public LocalizedText? Localized(YamlNode? node, string path)
     {

@@ -71,22 +71,22 @@ internal static class MackerelInventory
             ReadServices = forTriage,
             MaxConcurrency = parse.GetValue(options.Concurrency),
             RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(options.Timeout)),
+            Deadline = TimeSpan.FromSeconds(parse.GetValue(options.Deadline)),
         };
-        if (env.ErrorIsTerminal)
+
+        // A long back-off must not look like a hang (it used to retry silently for a minute): every retry says so on
+        // stderr, with the endpoint, the failure and the delay, whether or not stderr is a terminal.
+        var gate = new Lock();
+        apiOptions = apiOptions with
         {
-            // A long back-off should not look like a hang; piped runs stay quiet.
-            var gate = new Lock();
-            apiOptions = apiOptions with
+            RetryNotice = notice =>
             {
-                RetryNotice = notice =>
+                lock (gate)
                 {
-                    lock (gate)
-                    {
-                        env.Error.WriteLine("vulntriage: " + VulnTriageCli.OneLine(notice));
-                    }
-                },
-            };
-        }
+                    env.Error.WriteLine("vulntriage: " + VulnTriageCli.OneLine(notice));
+                }
+            },
+        };
 
         apiOptions = env.TuneMackerelApi?.Invoke(apiOptions) ?? apiOptions;
 
@@ -175,27 +175,22 @@ internal static class MackerelInventory
 
     private static MackerelAgentConfig? ReadConf(string path, bool required)
     {
+        // A regular file only, read without blocking and capped (the config path may be given with --conf).
         string text;
-        try
+        switch (Inventory.IO.SafeFile.TryReadAllBytes(path, 1 << 20, out var bytes, out var problem))
         {
-            if (!File.Exists(path))
-            {
+            case Inventory.IO.SafeFileOutcome.Ok:
+                text = new System.Text.UTF8Encoding(false).GetString(bytes);
+                break;
+            case Inventory.IO.SafeFileOutcome.Missing:
                 return required
                     ? throw new InputException(ConfDiagnostic(path, "the mackerel-agent config file does not exist"))
                     : null;
-            }
-
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (!required && e is UnauthorizedAccessException)
-            {
+            case Inventory.IO.SafeFileOutcome.Unreadable when !required:
                 // Usually root-only; the "no key" message then says what to do.
                 return null;
-            }
-
-            throw new InputException(ConfDiagnostic(path, "the mackerel-agent config file cannot be read: " + e.Message));
+            default:
+                throw new InputException(ConfDiagnostic(path, "the mackerel-agent config file " + problem));
         }
 
         try

@@ -12,6 +12,7 @@ namespace VulnTriage.Cli.Application;
 /// <summary>The triage: stream hosts, evaluate each advisory with each host's facts, and assemble the report.</summary>
 internal static class TriageService
 {
+
     /// <summary>
     /// The triage over an opened inventory. A host's facts come from its <c>--facts</c> file when there is one,
     /// else from the inventory source (Mackerel metadata): the local file wins.
@@ -29,8 +30,9 @@ internal static class TriageService
         var cache = new IdentificationCache();
         var memo = new EvaluationMemo();
         var findings = new List<Finding>();
-        int read = 0, retired = 0, factsUsed = 0;
+        int read = 0, retired = 0, factsUsed = 0, duplicates = 0;
         var evaluated = new List<Host>();
+        var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (host, sourceFacts) in reading.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -41,6 +43,17 @@ internal static class TriageService
                 retired++;
                 continue;
             }
+
+            // Host ids are unique in Mackerel; a repeated id (two inventories concatenated) would be counted once in
+            // one total and several times in another. The first one is evaluated; the rest are reported and left out.
+            if (seenIds.TryGetValue(host.Id, out var times))
+            {
+                seenIds[host.Id] = times + 1;
+                duplicates++;
+                continue;
+            }
+
+            seenIds[host.Id] = 1;
 
             var hostFacts = facts?.Find(host) ?? sourceFacts;
             if (hostFacts is not null)
@@ -61,17 +74,48 @@ internal static class TriageService
             }
         }
 
-        if (facts is not null)
+        foreach (var (id, count) in seenIds.Where(p => p.Value > 1).OrderBy(p => p.Key, StringComparer.Ordinal).Take(20))
         {
-            foreach (var file in facts.UnmatchedFiles(evaluated))
-            {
-                diagnostics.Add(new Diagnostic(DiagnosticCodes.FactsUnmatched, DiagnosticSeverity.Warning, new SourceLocation(file), "facts file names no host in the inventory (by name or id); it was not used"));
-            }
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.InventoryDuplicateHostId, DiagnosticSeverity.Warning, new SourceLocation(inventoryName),
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"host id {id} appears {count} times; the first was evaluated, the others left out")));
+        }
+
+        if (facts is not null && UnmatchedFacts(facts, evaluated) is { } unmatched)
+        {
+            diagnostics.Add(unmatched);
         }
 
         findings.Sort(FindingOrder.Instance);
-        var summary = new InventorySummary(inventoryName, read, read - retired, retired, cache.Count, factsUsed);
+        var summary = new InventorySummary(inventoryName, read, read - retired - duplicates, retired, cache.Count, factsUsed);
         return new TriageReport([.. advisories], [.. findings], [.. diagnostics], summary, clock.GetUtcNow(), ToolInfo.Version, MackerelInventory.Teams(reading.Services));
+    }
+
+    /// <summary>
+    /// ONE warning for every facts file that names no host (100,000 stray files must not make 100,000 lines): how many,
+    /// the first few names, and how files are matched — the usual mistake is a short host name.
+    /// </summary>
+    internal static Diagnostic? UnmatchedFacts(FactsDirectory facts, IEnumerable<Host> hosts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var hostList = hosts.ToList();
+        var files = facts.UnmatchedFiles(hostList).ToList();
+        if (files.Count == 0)
+        {
+            return null;
+        }
+
+        const int Shown = 5;
+        var names = string.Join(", ", files.Take(Shown)) + (files.Count > Shown ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" and {files.Count - Shown} more") : "");
+        var hint = "";
+        var shortName = files.Select(f => f[..^".json".Length]).FirstOrDefault(stem => hostList.Any(h => h.Name.StartsWith(stem + ".", StringComparison.Ordinal)));
+        if (shortName is not null && hostList.First(h => h.Name.StartsWith(shortName + ".", StringComparison.Ordinal)) is { } match)
+        {
+            hint = $"; {shortName}.json looks like a short host name: name it {match.Name}.json";
+        }
+
+        var count = files.Count == 1 ? "1 facts file names" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{files.Count} facts files name");
+        return new Diagnostic(DiagnosticCodes.FactsUnmatched, DiagnosticSeverity.Warning, new SourceLocation(facts.Location),
+            $"{count} no host in the inventory and {(files.Count == 1 ? "was" : "were")} not used: {names} (a file is matched by the full host name or the host id, e.g. <name>.json){hint}");
     }
 }
 

@@ -76,49 +76,63 @@ internal static class AdvisoriesCommand
 
     private static void Show(TextWriter w, Advisory a, string lang)
     {
+        var ja = lang == "ja";
+        string L(string en, string jp) => ja ? jp : en;
         w.WriteLine($"{a.Id} — {a.Title.Get(lang)}");
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Published {a.Published:yyyy-MM-dd}, severity {a.Severity}, source {a.SourceName}"));
+        w.WriteLine(ja
+            ? string.Create(CultureInfo.InvariantCulture, $"公開日: {a.Published:yyyy-MM-dd}、深刻度: {SeverityJa(a.Severity)}、出典: {a.SourceName}")
+            : string.Create(CultureInfo.InvariantCulture, $"Published {a.Published:yyyy-MM-dd}, severity {a.Severity}, source {a.SourceName}"));
         w.WriteLine();
         w.WriteLine(a.Summary.Get(lang));
         w.WriteLine();
-        w.WriteLine("CVEs:");
+        w.WriteLine(L("CVEs:", "CVE:"));
         foreach (var c in a.Cves)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Id}  CVSS {c.CvssVersion} {c.CvssScore}  {c.CvssVector}"));
         }
 
         w.WriteLine();
-        w.WriteLine(lang == "ja" ? "影響を受けるシステム:" : "Affected systems:");
+        w.WriteLine(L("Affected systems:", "影響を受けるシステム:"));
         w.WriteLine(a.AffectedSystems.Get(lang));
         w.WriteLine();
-        w.WriteLine(lang == "ja" ? "CPU ルール（候補段階）:" : "CPU rules (candidate stage):");
+        w.WriteLine(L("CPU rules (candidate stage):", "CPU ルール（候補段階）:"));
         foreach (var r in a.CpuRules)
         {
-            w.WriteLine($"  {r.Id} [{r.Scope.ToString().ToLowerInvariant()}] {r.Title.Get(lang)}");
-            w.WriteLine($"    when {r.When.Describe()}");
+            var scope = r.Scope switch
+            {
+                CpuRuleScope.Listed => L("listed", "対象"),
+                CpuRuleScope.Conditional => L("conditional", "条件付き"),
+                _ => L("excluded", "対象外"),
+            };
+            w.WriteLine($"  {r.Id} [{scope}] {r.Title.Get(lang)}");
+            w.WriteLine($"    {L("when", "条件")} {r.When.Describe()}");
         }
 
         w.WriteLine();
-        w.WriteLine(lang == "ja" ? "ファームウェアルール（確定段階、先頭から順に適用）:" : "Firmware rules (confirmation stage, first match decides):");
+        w.WriteLine(L("Firmware rules (confirmation stage, first match decides):", "ファームウェアルール（確定段階、先頭から順に適用）:"));
         foreach (var r in a.FirmwareRules)
         {
-            w.WriteLine($"  {r.Id}: {r.Kind.ToString().ToUpperInvariant()} {r.Match.Describe()}{(r.Amt == AmtCondition.Required ? " (AMT firmware only)" : "")}{(r.When is { } when ? " and " + when.Describe() : "")} -> {r.Verdict.ToWire()}");
+            var amt = r.Amt == AmtCondition.Required ? L(" (AMT firmware only)", "（AMT ファームウェアのみ）") : "";
+            var verdict = ja ? Core.Reporting.ReportSentences.VerdictLabel(r.Verdict, "ja") : r.Verdict.ToWire();
+            var when = r.When is { } extra ? L(" and ", " かつ ") + extra.Describe() : "";
+            w.WriteLine($"  {r.Id}: {r.Kind.ToString().ToUpperInvariant()} {(ja ? DescribeJa(r.Match) : r.Match.Describe())}{amt}{when} -> {verdict}");
         }
 
         if (!a.MicrocodeRules.IsDefaultOrEmpty)
         {
             w.WriteLine();
-            w.WriteLine(lang == "ja" ? "マイクロコードルール:" : "Microcode rules:");
+            w.WriteLine(L("Microcode rules (confirmation stage):", "マイクロコードルール（確定段階）:"));
             foreach (var r in a.MicrocodeRules)
             {
-                w.WriteLine($"  {r.Id}: when {r.When.Describe()}; fixed at {r.Fixed.Expected}{(r.FixesAlone ? "" : " (with software)")}");
+                var with = r.FixesAlone ? "" : L(" (software must act too)", "（ソフトウェア側の対処も必要）");
+                w.WriteLine($"  {r.Id}: {L("when", "条件")} {r.When.Describe()}; {L("fixed at", "修正リビジョン")} {r.Fixed.Expected}{with}");
             }
         }
 
         if (!a.KernelRules.IsDefaultOrEmpty)
         {
             w.WriteLine();
-            w.WriteLine(lang == "ja" ? "カーネルルール:" : "Kernel rules:");
+            w.WriteLine(L("Kernel rules (the kernel's own verdict):", "カーネルルール（カーネル自身の判定）:"));
             foreach (var r in a.KernelRules)
             {
                 w.WriteLine($"  {r.Id}: /sys/devices/system/cpu/vulnerabilities/{r.File}");
@@ -126,16 +140,58 @@ internal static class AdvisoriesCommand
         }
 
         w.WriteLine();
-        w.WriteLine(lang == "ja" ? "確認方法:" : "How to check:");
+        w.WriteLine(L("How to check:", "確認方法:"));
         w.WriteLine(a.HowToCheck.Get(lang));
         w.WriteLine();
-        w.WriteLine(lang == "ja" ? "対処方法:" : "How to fix:");
+        w.WriteLine(L("How to fix:", "対処方法:"));
         w.WriteLine(a.Remediation.Get(lang));
         w.WriteLine();
-        w.WriteLine(lang == "ja" ? "参考:" : "References:");
+        w.WriteLine(L("References:", "参考情報:"));
         foreach (var r in a.References)
         {
             w.WriteLine($"  {r.Title}: {r.Url}");
         }
     }
+
+    /// <summary>A firmware condition in Japanese: 「メジャー 11、マイナー 0,5,6」.</summary>
+    private static string DescribeJa(FirmwareMatch m)
+    {
+        var parts = new List<string>();
+        if (m.Major is not null)
+        {
+            parts.Add($"メジャー {m.Major}");
+        }
+
+        if (m.Minor is not null)
+        {
+            parts.Add($"マイナー {m.Minor}");
+        }
+
+        if (m.Hotfix is not null)
+        {
+            parts.Add($"ホットフィックス {m.Hotfix}");
+        }
+
+        if (m.AtLeast is { } a)
+        {
+            parts.Add($"{a} 以上");
+        }
+
+        if (m.Below is { } b)
+        {
+            parts.Add($"{b} 未満");
+        }
+
+        return parts.Count == 0 ? "全バージョン" : string.Join("、", parts);
+    }
+
+    /// <summary>JVN's severity terms, as the Japanese report uses them.</summary>
+    private static string SeverityJa(string severity) => severity.ToUpperInvariant() switch
+    {
+        "CRITICAL" => "緊急",
+        "HIGH" => "重要",
+        "MEDIUM" or "MODERATE" => "警告",
+        "LOW" => "注意",
+        _ => severity,
+    };
 }

@@ -23,14 +23,18 @@ internal static class CommonOptions
         Description = "Write to this file instead of standard output (written whole or not at all).",
     };
 
-    /// <summary>Resolves advisory ids against the catalog; an unknown id is a usage error.</summary>
+    /// <summary>
+    /// Resolves advisory ids against the catalog; a CVE id selects the advisory that carries it. An unknown id is a
+    /// usage error.
+    /// </summary>
     public static IReadOnlyList<Advisory> Resolve(AdvisoryCatalog catalog, IEnumerable<string> ids)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(ids);
         var result = new List<Advisory>();
         foreach (var id in ids)
         {
-            var advisory = catalog.Find(id)
-                ?? throw new UsageException($"unknown advisory '{id}' (known: {string.Join(", ", catalog.Advisories.Select(a => a.Id))}; see 'vulntriage advisories list')");
+            var advisory = Find(catalog, id);
             if (!result.Contains(advisory))
             {
                 result.Add(advisory);
@@ -40,12 +44,63 @@ internal static class CommonOptions
         return result;
     }
 
+    /// <summary>One advisory by its id or by a CVE id it carries; a usage error when none (or several) match.</summary>
+    public static Advisory Find(AdvisoryCatalog catalog, string id)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(id);
+        if (catalog.Find(id) is { } advisory)
+        {
+            return advisory;
+        }
+
+        var carrying = catalog.Advisories.Where(a => a.Cves.Any(c => string.Equals(c.Id, id.Trim(), StringComparison.OrdinalIgnoreCase))).ToList();
+        return carrying.Count switch
+        {
+            1 => carrying[0],
+            > 1 => throw new UsageException($"{VulnTriageCli.OneLine(id)} is carried by several advisories ({string.Join(", ", carrying.Select(a => a.Id))}); name one"),
+            _ => throw new UsageException($"unknown advisory '{VulnTriageCli.OneLine(id)}' (known: {string.Join(", ", catalog.Advisories.Select(a => a.Id))}; an advisory id or a CVE id it carries; see 'vulntriage advisories list')"),
+        };
+    }
+
     /// <summary>
-    /// Writes output to <paramref name="path"/> atomically (temporary file, then rename), or to standard output when null,
-    /// so an interrupted run never leaves a truncated report behind.
+    /// The report format: <c>--format</c> when given (<c>md</c> is <c>markdown</c>), else inferred from the
+    /// <c>--out</c> file's extension (<c>.html</c>, <c>.json</c>, <c>.csv</c>, <c>.md</c>), else Markdown.
+    /// </summary>
+    public static string ReportFormat(ParseResult parse, Option<string> format, Option<string?> output)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var given = parse.GetResult(format) is { Implicit: false };
+        if (given)
+        {
+            return NormalizeFormat(parse.GetValue(format) ?? "markdown");
+        }
+
+        return FormatFromExtension(parse.GetValue(output)) ?? "markdown";
+    }
+
+    /// <summary>The format an output file name implies, or <c>null</c>.</summary>
+    public static string? FormatFromExtension(string? path) =>
+        Path.GetExtension(path ?? "").ToUpperInvariant() switch
+        {
+            ".HTML" or ".HTM" => "html",
+            ".JSON" => "json",
+            ".CSV" => "csv",
+            ".MD" or ".MARKDOWN" => "markdown",
+            _ => null,
+        };
+
+    /// <summary><c>md</c> → <c>markdown</c>; other names as given.</summary>
+    public static string NormalizeFormat(string format) => format == "md" ? "markdown" : format;
+
+    /// <summary>
+    /// Writes output to <paramref name="path"/> whole or not at all (an exclusively created temporary file with a random
+    /// name beside it, then renamed), or to standard output when null or <c>-</c>.
     /// </summary>
     public static void WriteOutput(string? path, CliEnvironment env, Action<TextWriter> write)
     {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(write);
         if (path is null or "-")
         {
             write(env.Out);
@@ -62,22 +117,10 @@ internal static class CommonOptions
             return;
         }
 
-        var temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        try
+        VulnTriage.Inventory.IO.AtomicFile.Write(path, stream =>
         {
-            using (var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false), 1 << 16))
-            {
-                write(writer);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            write(writer);
+        });
     }
 }

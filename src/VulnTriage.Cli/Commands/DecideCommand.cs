@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using VulnTriage.Advisories;
 using VulnTriage.Core.Decisions;
 using VulnTriage.Core.Matching;
@@ -26,12 +27,16 @@ internal static class DecideCommand
         var platform = new Option<string?>("--platform") { Description = "Every host of this DMI platform: \"vendor/product\", a vendor, or a product, e.g. \"Dell Inc./PowerEdge R740\"." };
         var service = new Option<string?>("--service") { Description = "Every host in this Mackerel service." };
         var role = new Option<string?>("--role") { Description = "Every host in this Mackerel role, as service:role." };
+        var allVerdicts = new Option<bool>("--all-verdicts") { Description = "With --cpu, --platform, --service or --role: apply to every matching host. By default a selector decision applies only to hosts whose machine verdict needs action (affected, needs_confirmation, unknown)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the hosts the selector matches (in the last saved run, or --inventory) without recording anything." };
+        var previewInventory = new Option<string?>("--inventory", "-i") { Description = "Preview the selector against this inventory (a `mkr hosts -v` file or -) instead of the last saved run." };
+        var previewFacts = new Option<string?>("--facts") { Description = "With --inventory: the facts directory, for the machine verdicts." };
         var db = StateOptions.Db();
         var advisoriesDir = CommonOptions.AdvisoriesDirectory();
 
-        var command = new Command("decide", "Record a human decision (verdict, justification, evidence, author) for one host or every host matching a selector; later triage runs apply it.")
+        var command = new Command("decide", "Record a human decision (verdict, justification, evidence, author) for one host or every host matching a selector; later triage runs apply it. Shows the hosts the selector matches first.")
         {
-            id, verdict, justification, vex, evidence, author, host, cpu, platform, service, role, db, advisoriesDir,
+            id, verdict, justification, vex, evidence, author, host, cpu, platform, service, role, allVerdicts, dryRun, previewInventory, previewFacts, db, advisoriesDir,
         };
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
@@ -92,9 +97,14 @@ internal static class DecideCommand
                 throw new UsageException("--justification and --author must not be empty");
             }
 
-            using var state = StateOptions.Open(parse.GetValue(db), env);
+            if (parse.GetValue(allVerdicts) && kind == SelectorKind.Host)
+            {
+                throw new UsageException("--all-verdicts applies to --cpu, --platform, --service and --role (a --host decision always applies to its host)");
+            }
+
+            var path = StateOptions.Resolve(parse.GetValue(db), env);
             var decision = new Decision(
-                env.IdGenerator.NewId("d"),
+                parse.GetValue(dryRun) ? "(dry run)" : env.IdGenerator.NewId("d"),
                 advisory.Id,
                 new DecisionSelector(kind, value.Trim()),
                 v,
@@ -102,7 +112,33 @@ internal static class DecideCommand
                 text,
                 url,
                 who,
-                env.Clock.GetUtcNow());
+                env.Clock.GetUtcNow(),
+                AllVerdicts: parse.GetValue(allVerdicts));
+
+            var preview = DecisionPreview.Describe(decision, advisory, path, parse.GetValue(previewInventory), parse.GetValue(previewFacts), env);
+            if (parse.GetValue(dryRun))
+            {
+                if (preview is null)
+                {
+                    throw new UsageException("--dry-run: nothing to preview against: save a run first (`vulntriage triage " + advisory.Id + " --inventory FILE --save`) or pass --inventory FILE");
+                }
+
+                foreach (var line in preview)
+                {
+                    env.Out.WriteLine(line);
+                }
+
+                env.Out.WriteLine("(dry run: nothing was recorded)");
+                env.Out.Flush();
+                return ExitCodes.Ok;
+            }
+
+            foreach (var line in preview ?? ["vulntriage: no saved run to preview the selector against (pass --inventory FILE, or save a run with `triage --save`)"])
+            {
+                env.Error.WriteLine(line.StartsWith("vulntriage:", StringComparison.Ordinal) ? line : "vulntriage: " + line);
+            }
+
+            using var state = StateOptions.Open(path, env);
             state.AddDecision(decision);
             env.Out.WriteLine(decision.Id);
             env.Out.Flush();
@@ -111,4 +147,67 @@ internal static class DecideCommand
         }));
         return command;
     }
+}
+
+/// <summary>Which hosts a decision's selector matches, in the last saved run of its advisory or in an inventory.</summary>
+internal static class DecisionPreview
+{
+    private const int MaxListed = 20;
+
+    /// <summary>The preview lines, or <c>null</c> when there is nothing to preview against.</summary>
+    public static IReadOnlyList<string>? Describe(Decision decision, Core.Advisories.Advisory advisory, string dbPath, string? inventory, string? facts, CliEnvironment env)
+    {
+        List<(SelectorTarget Target, Verdict Verdict)> targets;
+        string where;
+        if (inventory is not null)
+        {
+            var diagnostics = new List<Core.Diagnostics.Diagnostic>();
+            var factsDir = facts is null ? null : Inventory.Facts.FactsDirectory.Load(facts, diagnostics.Add);
+            var source = Application.InventorySource.Source(inventory, env);
+            var report = Application.TriageService.Run([advisory], source.Name, source.Open(diagnostics.Add, CancellationToken.None), factsDir, diagnostics, env.Clock, CancellationToken.None);
+            targets = [.. report.Findings.Select(f => (SelectorTarget.From(f), f.Machine?.Verdict ?? f.Verdict))];
+            where = $"in {(inventory == "-" ? "standard input" : inventory)}";
+        }
+        else
+        {
+            if (!File.Exists(dbPath))
+            {
+                return null;
+            }
+
+            using var state = StateOptions.OpenReadOnly(dbPath);
+            var runs = state.RunIds(advisory.Id);
+            if (runs.IsEmpty || state.LoadRun(runs[^1]) is not { } run)
+            {
+                return null;
+            }
+
+            targets = [.. run.Findings
+                .Where(f => string.Equals(f.AdvisoryId, advisory.Id, StringComparison.Ordinal))
+                .Select(f => (f.Target ?? new SelectorTarget(f.HostId, f.HostName, [], null, null, [], []), f.Machine?.Verdict ?? f.Verdict))];
+            where = string.Create(CultureInfo.InvariantCulture, $"in the last saved run {run.Id} ({run.SavedAt.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)");
+        }
+
+        var matches = DecisionApplier.Preview(decision, targets);
+        var applies = matches.Where(m => m.Applies).ToList();
+        var skipped = matches.Where(m => !m.Applies).ToList();
+        var lines = new List<string>
+        {
+            $"{VulnTriageCli.OneLine(decision.Selector.ToString())} matches {Hosts(matches.Length)} {VulnTriageCli.OneLine(where)}: {decision.Verdict.ToWire()} for {Hosts(applies.Count)}"
+                + (skipped.Count == 0 ? "" : $"; {Hosts(skipped.Count)} keep their machine verdict ({string.Join(", ", skipped.Select(m => m.MachineVerdict.ToWire()).Distinct())}; --all-verdicts to include them)"),
+        };
+        foreach (var (target, machine, apply) in matches.OrderBy(m => m.Applies ? 0 : 1).ThenBy(m => m.Target.HostName, StringComparer.Ordinal).Take(MaxListed))
+        {
+            lines.Add($"  {(apply ? "decide" : "keep  ")}  {VulnTriageCli.OneLine(target.HostName)} ({machine.ToWire()})");
+        }
+
+        if (matches.Length > MaxListed)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  … and {matches.Length - MaxListed} more"));
+        }
+
+        return lines;
+    }
+
+    private static string Hosts(int n) => n == 1 ? "1 host" : string.Create(CultureInfo.InvariantCulture, $"{n} hosts");
 }

@@ -33,7 +33,9 @@ internal static class DecisionsCommand
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
             var path = StateOptions.Resolve(parse.GetValue(db), env);
-            var trail = File.Exists(path) ? ReadTrail(path, env) : [];
+
+            // A --db that names nothing is a typo, not an empty audit trail; the default location may simply not exist yet.
+            var trail = parse.GetValue(db) is not null || File.Exists(path) ? ReadTrail(path) : [];
             var rows = DecisionVocabulary.Standing(trail)
                 .Where(s => parse.GetValue(all) || s.IsActive)
                 .Where(s => parse.GetValue(advisory) is not { } a || string.Equals(s.Decision.AdvisoryId, a, StringComparison.OrdinalIgnoreCase))
@@ -107,7 +109,7 @@ internal static class DecisionsCommand
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
             var path = StateOptions.Resolve(parse.GetValue(db), env);
-            var trail = File.Exists(path) ? ReadTrail(path, env) : [];
+            var trail = parse.GetValue(db) is not null || File.Exists(path) ? ReadTrail(path) : [];
             var active = DecisionVocabulary.Active(trail)
                 .Where(d => parse.GetValue(advisory) is not { } a || string.Equals(d.AdvisoryId, a, StringComparison.OrdinalIgnoreCase))
                 .ToList();
@@ -133,9 +135,9 @@ internal static class DecisionsCommand
         return command;
     }
 
-    private static System.Collections.Immutable.ImmutableArray<Decision> ReadTrail(string path, CliEnvironment env)
+    private static System.Collections.Immutable.ImmutableArray<Decision> ReadTrail(string path)
     {
-        using var state = StateOptions.Open(path, env);
+        using var state = StateOptions.OpenReadOnly(path);
         return state.Decisions();
     }
 
@@ -192,6 +194,7 @@ internal static class DecisionsCommand
                 w.WriteString("value", d.Selector.Value);
                 w.WriteEndObject();
                 w.WriteString("verdict", d.Verdict.ToWire());
+                w.WriteBoolean("allVerdicts", d.AllVerdicts);
                 if (d.VexJustification is { } vex)
                 {
                     w.WriteString("vexJustification", vex.ToWire());

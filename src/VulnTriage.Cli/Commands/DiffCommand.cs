@@ -11,8 +11,8 @@ internal static class DiffCommand
     public static Command Build(CliEnvironment env)
     {
         var id = new Argument<string>("ADVISORY-ID") { Description = "The advisory, e.g. INTEL-SA-00086." };
-        var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "markdown" };
-        format.AcceptOnlyFromAmong("markdown", "json");
+        var format = new Option<string>("--format", "-f") { Description = "Output format (md is markdown). Default: from the --out file's extension (.json, .md), else markdown." };
+        format.AcceptOnlyFromAmong("markdown", "md", "json");
         var lang = new Option<string>("--lang") { Description = "Language of the Markdown output.", DefaultValueFactory = _ => "en" };
         lang.AcceptOnlyFromAmong("en", "ja");
         var output = CommonOptions.OutFile();
@@ -25,7 +25,7 @@ internal static class DiffCommand
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
             var catalog = AdvisoryCatalog.Load(parse.GetValue(advisoriesDir));
-            var advisoryId = catalog.Find(parse.GetRequiredValue(id))?.Id ?? parse.GetRequiredValue(id);
+            var advisoryId = CommonOptions.Find(catalog, parse.GetRequiredValue(id)).Id;
             var path = StateOptions.Resolve(parse.GetValue(db), env);
             if (!File.Exists(path))
             {
@@ -33,20 +33,28 @@ internal static class DiffCommand
                 return ExitCodes.InputError;
             }
 
-            using var state = StateOptions.Open(path, env);
+            using var state = StateOptions.OpenReadOnly(path);
             var runs = state.RunIds(advisoryId);
-            if (runs.Length < 2)
+            if (runs.Length == 0)
             {
-                env.Error.WriteLine($"vulntriage: error: {runs.Length} saved run(s) of {advisoryId} in {VulnTriageCli.OneLine(path)}; a diff needs two (`vulntriage triage {advisoryId} --save`)");
+                env.Error.WriteLine($"vulntriage: error: no saved run of {advisoryId} in {VulnTriageCli.OneLine(path)}; save one with `vulntriage triage {advisoryId} --inventory FILE --save`");
                 return ExitCodes.InputError;
             }
 
-            var previous = state.LoadRun(runs[^2])!;
+            // One saved run is the baseline: everything in it is "new", which is what a first diff should say.
             var latest = state.LoadRun(runs[^1])!;
+            var previous = runs.Length >= 2
+                ? state.LoadRun(runs[^2])!
+                : new SavedRun("(none)", latest.SavedAt, latest.Inventory, latest.ToolVersion, latest.Advisories, []);
+            if (runs.Length == 1)
+            {
+                env.Error.WriteLine($"vulntriage: only one saved run of {advisoryId}; every host is shown as new (save another run to see what changed)");
+            }
+
             var diff = RunDiff.Compare(previous, latest, advisoryId);
             CommonOptions.WriteOutput(parse.GetValue(output), env, w =>
             {
-                if (parse.GetValue(format) == "json")
+                if (CommonOptions.ReportFormat(parse, format, output) == "json")
                 {
                     RunDiffWriter.WriteJson(diff, w);
                 }

@@ -46,6 +46,12 @@ internal sealed class MackerelOptions
         DefaultValueFactory = _ => 30,
     };
 
+    public Option<double> Deadline { get; } = new("--api-deadline")
+    {
+        Description = "With --inventory mackerel: the whole API read must finish within this many seconds.",
+        DefaultValueFactory = _ => 600,
+    };
+
     /// <summary>Creates the options and adds them to <paramref name="command"/>.</summary>
     public static MackerelOptions AddTo(Command command)
     {
@@ -65,6 +71,13 @@ internal sealed class MackerelOptions
                 r.AddError("--api-timeout must be more than 0 and at most 3600 seconds");
             }
         });
+        o.Deadline.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (> 0 and <= 86400))
+            {
+                r.AddError("--api-deadline must be more than 0 and at most 86400 seconds");
+            }
+        });
         command.Options.Add(o.ApiBase);
         command.Options.Add(o.Conf);
         command.Options.Add(o.Service);
@@ -72,6 +85,7 @@ internal sealed class MackerelOptions
         command.Options.Add(o.Status);
         command.Options.Add(o.Concurrency);
         command.Options.Add(o.Timeout);
+        command.Options.Add(o.Deadline);
         return o;
     }
 }

@@ -19,6 +19,17 @@ internal static class StateOptions
     {
         if (!string.IsNullOrEmpty(db))
         {
+            if (db.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || db.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase))
+            {
+                // Never a file name: a folder "postgresql:" in the working directory helps nobody.
+                throw new UsageException("--db: PostgreSQL is not supported by this command yet; pass a SQLite file (--db FILE)");
+            }
+
+            if (db.Contains("://", StringComparison.Ordinal))
+            {
+                throw new UsageException($"--db: '{VulnTriageCli.OneLine(db)}' is a URL; pass a SQLite file (--db FILE)");
+            }
+
             return db;
         }
 
@@ -51,6 +62,9 @@ internal static class StateOptions
         }
     }
 
-    /// <summary>Opens (creating and migrating) the database.</summary>
+    /// <summary>Opens (creating and migrating) the database, for commands that write.</summary>
     public static StateDatabase Open(string? db, CliEnvironment env) => StateDatabase.Open(Resolve(db, env), env.Clock);
+
+    /// <summary>Opens an existing database read-only, for commands that only read; a missing file is an error.</summary>
+    public static StateDatabase OpenReadOnly(string path) => StateDatabase.OpenReadOnly(path);
 }

@@ -17,8 +17,8 @@ internal static class TriageCommand
         var ids = new Argument<string[]>("ADVISORY-ID") { Description = "One or more advisory ids, e.g. INTEL-SA-00086.", Arity = ArgumentArity.OneOrMore };
         var inventory = CommonOptions.Inventory();
         var facts = new Option<string?>("--facts") { Description = "Directory of per-host facts files named <host name>.json or <host id>.json (firmware versions; `vulntriage probe` output)." };
-        var format = new Option<string>("--format", "-f") { Description = "Report format.", DefaultValueFactory = _ => "markdown" };
-        format.AcceptOnlyFromAmong("markdown", "json", "csv", "html");
+        var format = new Option<string>("--format", "-f") { Description = "Report format (md is markdown). Default: from the --out file's extension (.html, .json, .csv, .md), else markdown." };
+        format.AcceptOnlyFromAmong("markdown", "md", "json", "csv", "html");
         var lang = new Option<string>("--lang") { Description = "Report language.", DefaultValueFactory = _ => "en" };
         lang.AcceptOnlyFromAmong("en", "ja");
         var groupBy = new Option<string>("--group-by") { Description = "Group hosts that need action by Mackerel service, service:role, or not at all.", DefaultValueFactory = _ => "service" };
@@ -48,18 +48,28 @@ internal static class TriageCommand
             var report = TriageService.Run(advisories, opened.Name, opened.Reading, factsDir, diagnostics, env.Clock, cancellationToken);
 
             // Recorded decisions apply when the state database exists (--db, or the default location); --save creates it.
-            var statePath = parse.GetValue(db) is { } explicitDb ? explicitDb : StateOptions.TryResolveDefault(env);
-            if (statePath is not null && (parse.GetValue(save) || File.Exists(statePath)))
+            // Without --save the database is only read: opened read-only, never migrated or switched to WAL.
+            var statePath = parse.GetValue(db) is { } explicitDb ? StateOptions.Resolve(explicitDb, env) : StateOptions.TryResolveDefault(env);
+            if (statePath is not null && parse.GetValue(save))
             {
                 using var state = StateOptions.Open(statePath, env);
-                report = DecisionState.Apply(report, state, parse.GetValue(save), env.IdGenerator);
+                report = DecisionState.Apply(report, state, save: true, env.IdGenerator);
+            }
+            else if (statePath is not null && parse.GetValue(db) is not null && !File.Exists(statePath))
+            {
+                env.Error.WriteLine($"vulntriage: note: {VulnTriageCli.OneLine(statePath)} does not exist yet; no recorded decisions were applied");
+            }
+            else if (statePath is not null && File.Exists(statePath))
+            {
+                using var state = StateOptions.OpenReadOnly(statePath);
+                report = DecisionState.Apply(report, state, save: false, env.IdGenerator);
             }
             else if (parse.GetValue(save))
             {
                 throw new UsageException("--save: no state database location: pass --db FILE (neither XDG_DATA_HOME nor HOME is set)");
             }
 
-            var writer = ReportWriters.Create(parse.GetValue(format) ?? "markdown");
+            var writer = ReportWriters.Create(CommonOptions.ReportFormat(parse, format, output));
             var options = new ReportOptions(parse.GetValue(lang) ?? "en", (parse.GetValue(groupBy) ?? "service") switch
             {
                 "role" => GroupBy.Role,
@@ -67,6 +77,18 @@ internal static class TriageCommand
                 _ => GroupBy.Service,
             });
             CommonOptions.WriteOutput(parse.GetValue(output), env, w => writer.Write(report, options, w));
+
+            // Said on stderr too: a warning only inside the report is read by nobody in a pipeline.
+            foreach (var d in report.Diagnostics.Where(d => d.Code is DiagnosticCodes.FactsUnmatched or DiagnosticCodes.InventoryDuplicateHostId))
+            {
+                env.Error.WriteLine($"vulntriage: {VulnTriageCli.OneLine(d.ToString())}");
+            }
+
+            if (NothingToTriage(report) is { } nothing)
+            {
+                env.Error.WriteLine($"vulntriage: {VulnTriageCli.OneLine(nothing.ToString())}");
+                return ExitCodes.InputError;
+            }
 
             if (!Verdicts.TryParse(parse.GetValue(failOn), out var threshold))
             {
@@ -76,5 +98,32 @@ internal static class TriageCommand
             return report.Findings.Any(f => f.Verdict.FailRank() <= threshold.FailRank()) ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// An inventory with no host, or whose hosts carry no CPU facts at all (<c>mkr hosts</c> without <c>-v</c> has no
+    /// <c>meta</c>), cannot be triaged: every host would be "unknown" and cloud hosts would look on-premises. The report
+    /// is still written; the run says so and exits 3.
+    /// </summary>
+    internal static Diagnostic? NothingToTriage(Core.Reporting.TriageReport report)
+    {
+        var hosts = report.Findings.Select(f => f.Host).DistinctBy(h => h.Id).ToList();
+        var source = new SourceLocation(report.Inventory.Source == "-" ? "(standard input)" : report.Inventory.Source);
+        if (hosts.Count == 0)
+        {
+            var retired = report.Inventory.RetiredExcluded > 0
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({report.Inventory.RetiredExcluded} retired hosts were left out)")
+                : "";
+            return new Diagnostic(DiagnosticCodes.InventoryEmpty, DiagnosticSeverity.Warning, source,
+                $"the inventory has no host to triage{retired}; nothing was evaluated (with mkr: `mkr hosts -v --status working --status standby --status maintenance --status poweroff`)");
+        }
+
+        if (hosts.All(h => h.Processors.IsDefaultOrEmpty))
+        {
+            return new Diagnostic(DiagnosticCodes.InventoryWithoutCpuFacts, DiagnosticSeverity.Warning, source,
+                "no host in the inventory has CPU facts (meta.cpu), so no host can be triaged and cloud hosts cannot be told from on-premises ones; was it made with `mkr hosts` without -v? Use `mkr hosts -v`");
+        }
+
+        return null;
     }
 }

@@ -67,6 +67,11 @@ public sealed record DecisionSelector(SelectorKind Kind, string Value)
 /// <param name="Author">Who decided.</param>
 /// <param name="DecidedAt">When (injected clock).</param>
 /// <param name="Revokes">For a revocation: the id of the decision it withdraws; otherwise <c>null</c>.</param>
+/// <param name="AllVerdicts">
+/// A selector decision (cpu, platform, service, role) applies only to hosts whose machine verdict needs action
+/// (affected, needs_confirmation, unknown) unless this is set (<c>decide --all-verdicts</c>); a host decision applies
+/// to its host whatever the machine said.
+/// </param>
 public sealed record Decision(
     string Id,
     string AdvisoryId,
@@ -77,7 +82,8 @@ public sealed record Decision(
     string? EvidenceUrl,
     string Author,
     DateTimeOffset DecidedAt,
-    string? Revokes = null)
+    string? Revokes = null,
+    bool AllVerdicts = false)
 {
     /// <summary>Whether this record is a revocation of another decision.</summary>
     public bool IsRevocation => Revokes is not null;

@@ -22,6 +22,11 @@ public sealed record DecisionOutcome(ImmutableArray<Finding> Findings, Immutable
 public static class DecisionApplier
 {
     /// <summary>Applies the active decisions among <paramref name="decisions"/> (revocations and revoked records are ignored).</summary>
+    /// <remarks>
+    /// Selectors are looked up in indexes built once per run (by host id and name, service, role, platform key and CPU
+    /// token run), so the cost per host does not grow with the number of decisions: 1,000 decisions by CPU cost about
+    /// what 10 do.
+    /// </remarks>
     public static DecisionOutcome Apply(IEnumerable<Finding> findings, IEnumerable<Decision> decisions)
     {
         ArgumentNullException.ThrowIfNull(findings);
@@ -32,20 +37,23 @@ public static class DecisionApplier
         var byAdvisory = active
             .Where(d => advisories.Contains(d.AdvisoryId))
             .GroupBy(d => d.AdvisoryId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(d => Specificity(d.Selector.Kind)).ThenByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => new SelectorIndex(g), StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<Finding>(list.Count);
+        var matched = new List<Decision>();
         foreach (var finding in list)
         {
             Decision? applied = null;
-            if (byAdvisory.TryGetValue(finding.AdvisoryId, out var candidates))
+            if (byAdvisory.TryGetValue(finding.AdvisoryId, out var index))
             {
-                foreach (var d in candidates)
+                matched.Clear();
+                index.Collect(SelectorTarget.From(finding), matched);
+                foreach (var d in matched)
                 {
-                    if (Matches(d.Selector, finding))
+                    used.Add(d.Id);
+                    if (AppliesTo(d, finding) && (applied is null || Precedes(d, applied)))
                     {
-                        used.Add(d.Id);
-                        applied ??= d;
+                        applied = d;
                     }
                 }
             }
@@ -54,9 +62,230 @@ public static class DecisionApplier
         }
 
         result.Sort(FindingOrder.Instance);
-        var stale = byAdvisory.Values.SelectMany(v => v).Where(d => !used.Contains(d.Id))
+        var stale = byAdvisory.Values.SelectMany(v => v.All).Where(d => !used.Contains(d.Id))
             .OrderBy(d => d.AdvisoryId, StringComparer.Ordinal).ThenBy(d => d.DecidedAt).ThenBy(d => d.Id, StringComparer.Ordinal);
         return new DecisionOutcome([.. result], [.. stale]);
+    }
+
+    /// <summary>
+    /// Whether a decision whose selector matched takes effect on <paramref name="finding"/>: a host decision always; a
+    /// selector decision (cpu, platform, service, role) only where the machine verdict needs action (affected,
+    /// needs_confirmation, unknown), unless recorded with <see cref="Decision.AllVerdicts"/>. "Fixed for role Shop:web"
+    /// must not turn the role's cloud instance or an out-of-scope host into "fixed".
+    /// </summary>
+    public static bool AppliesTo(Decision decision, Finding finding)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(finding);
+        return decision.Selector.Kind == SelectorKind.Host || decision.AllVerdicts || NeedsAction((finding.Machine?.Verdict) ?? finding.Verdict);
+    }
+
+    /// <summary>
+    /// The hosts among <paramref name="targets"/> that <paramref name="decision"/> would decide, each with the verdict
+    /// it had and whether the decision takes effect there (see <see cref="AppliesTo"/>): what <c>decide</c> previews.
+    /// </summary>
+    public static ImmutableArray<(SelectorTarget Target, Verdict MachineVerdict, bool Applies)> Preview(Decision decision, IEnumerable<(SelectorTarget Target, Verdict MachineVerdict)> targets)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(targets);
+        var index = new SelectorIndex([decision]);
+        var matched = new List<Decision>();
+        var result = ImmutableArray.CreateBuilder<(SelectorTarget, Verdict, bool)>();
+        foreach (var (target, verdict) in targets)
+        {
+            matched.Clear();
+            index.Collect(target, matched);
+            if (matched.Count > 0)
+            {
+                result.Add((target, verdict, decision.Selector.Kind == SelectorKind.Host || decision.AllVerdicts || NeedsAction(verdict)));
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>The machine verdicts a selector decision is meant for: affected, needs_confirmation, unknown.</summary>
+    public static bool NeedsAction(Verdict verdict) => verdict is Verdict.Affected or Verdict.NeedsConfirmation or Verdict.Unknown;
+
+    /// <summary>The most specific selector wins (host, platform, cpu, role, service), then the latest, then the larger id.</summary>
+    private static bool Precedes(Decision a, Decision b)
+    {
+        var bySpecificity = Specificity(a.Selector.Kind).CompareTo(Specificity(b.Selector.Kind));
+        if (bySpecificity != 0)
+        {
+            return bySpecificity < 0;
+        }
+
+        var byTime = a.DecidedAt.CompareTo(b.DecidedAt);
+        return byTime != 0 ? byTime > 0 : string.CompareOrdinal(a.Id, b.Id) > 0;
+    }
+
+    /// <summary>The decisions of one advisory, indexed by what their selectors look up.</summary>
+    private sealed class SelectorIndex
+    {
+        private readonly Dictionary<string, List<Decision>> _hostIds = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Decision>> _hostNames = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, List<Decision>> _services = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Decision>> _roles = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Decision>> _platforms = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Decision>> _cpuRuns = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Decision>> _cpuModels = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Decision[]> _cpuMemo = new(StringComparer.Ordinal);
+        private readonly int _longestCpuRun;
+
+        public SelectorIndex(IEnumerable<Decision> decisions)
+        {
+            All = [.. decisions];
+            foreach (var d in All)
+            {
+                var value = d.Selector.Value.Trim();
+                switch (d.Selector.Kind)
+                {
+                    case SelectorKind.Host:
+                        Add(_hostIds, value, d);
+                        Add(_hostNames, value, d);
+                        break;
+                    case SelectorKind.Service:
+                        Add(_services, value, d);
+                        break;
+                    case SelectorKind.Role:
+                        Add(_roles, value, d);
+                        break;
+                    case SelectorKind.Platform:
+                        if (PlatformKey(value) is { } key)
+                        {
+                            Add(_platforms, key, d);
+                        }
+
+                        break;
+                    case SelectorKind.Cpu:
+                        var tokens = Tokens(value);
+                        if (tokens.Length > 0)
+                        {
+                            Add(_cpuRuns, string.Join(' ', tokens), d);
+                            Add(_cpuModels, string.Join(' ', tokens), d);
+                            _longestCpuRun = Math.Max(_longestCpuRun, tokens.Length);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        public List<Decision> All { get; }
+
+        /// <summary>Adds every decision whose selector selects the host (unordered, possibly repeated).</summary>
+        public void Collect(SelectorTarget host, List<Decision> into)
+        {
+            Lookup(_hostIds, host.HostId, into);
+            Lookup(_hostNames, host.HostName, into);
+            if (_services.Count > 0 || _roles.Count > 0)
+            {
+                foreach (var role in host.Roles.IsDefault ? [] : host.Roles)
+                {
+                    var colon = role.IndexOf(':', StringComparison.Ordinal);
+                    Lookup(_services, colon < 0 ? role : role[..colon], into);
+                    Lookup(_roles, role, into);
+                }
+            }
+
+            if (_platforms.Count > 0 && (host.SystemVendor is not null || host.ProductName is not null))
+            {
+                var vendor = Normalize(host.SystemVendor);
+                var product = Normalize(host.ProductName);
+                Lookup(_platforms, vendor + "/" + product, into);
+                Lookup(_platforms, vendor + "/", into);
+                Lookup(_platforms, "/" + product, into);
+                if (vendor.Length > 0)
+                {
+                    Lookup(_platforms, "=" + vendor, into);
+                }
+
+                if (product.Length > 0)
+                {
+                    Lookup(_platforms, "=" + product, into);
+                }
+
+                Lookup(_platforms, "=" + Normalize(host.SystemVendor + " " + host.ProductName), into);
+            }
+
+            if (_cpuRuns.Count > 0)
+            {
+                into.AddRange(CpuMatches(host));
+            }
+        }
+
+        /// <summary>CPU decisions matching the host's processors; memoised per distinct processor set (fleets repeat hardware).</summary>
+        private Decision[] CpuMatches(SelectorTarget host)
+        {
+            var models = host.CpuModelNumbers.IsDefault ? [] : host.CpuModelNumbers;
+            var names = host.CpuNames.IsDefault ? [] : host.CpuNames;
+            var key = string.Join('\u0001', models) + "\u0002" + string.Join('\u0001', names);
+            if (_cpuMemo.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            var found = new List<Decision>();
+            foreach (var model in models)
+            {
+                Lookup(_cpuModels, string.Join(' ', Tokens(model)), found);
+            }
+
+            foreach (var name in names)
+            {
+                Runs(Tokens(name), found);
+            }
+
+            var result = found.Distinct().ToArray();
+            _cpuMemo[key] = result;
+            return result;
+        }
+
+        /// <summary>Looks up every contiguous run of whole tokens (up to the longest selector) in the CPU index.</summary>
+        private void Runs(string[] tokens, List<Decision> into)
+        {
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                for (var n = 1; n <= _longestCpuRun && i + n <= tokens.Length; n++)
+                {
+                    Lookup(_cpuRuns, string.Join(' ', tokens, i, n), into);
+                }
+            }
+        }
+
+        private static void Add(Dictionary<string, List<Decision>> index, string key, Decision d)
+        {
+            if (!index.TryGetValue(key, out var list))
+            {
+                index[key] = list = [];
+            }
+
+            list.Add(d);
+        }
+
+        private static void Lookup(Dictionary<string, List<Decision>> index, string? key, List<Decision> into)
+        {
+            if (key is not null && index.TryGetValue(key, out var list))
+            {
+                into.AddRange(list);
+            }
+        }
+
+        /// <summary><c>vendor/product</c> (either side may be empty, not both) or <c>=value</c> for a single word.</summary>
+        private static string? PlatformKey(string value)
+        {
+            var slash = value.IndexOf('/', StringComparison.Ordinal);
+            if (slash >= 0)
+            {
+                var v = Normalize(value[..slash]);
+                var pr = Normalize(value[(slash + 1)..]);
+                return v.Length + pr.Length > 0 ? v + "/" + pr : null;
+            }
+
+            var want = Normalize(value);
+            return want.Length > 0 ? "=" + want : null;
+        }
     }
 
     /// <summary>Whether <paramref name="selector"/> selects the host of <paramref name="finding"/>.</summary>
@@ -64,18 +293,10 @@ public static class DecisionApplier
     {
         ArgumentNullException.ThrowIfNull(selector);
         ArgumentNullException.ThrowIfNull(finding);
-        var value = selector.Value.Trim();
-        var host = finding.Host;
-        return selector.Kind switch
-        {
-            SelectorKind.Host => string.Equals(host.Id, value, StringComparison.Ordinal)
-                || string.Equals(host.Name, value, StringComparison.OrdinalIgnoreCase),
-            SelectorKind.Service => host.Roles.Any(r => string.Equals(r.Service, value, StringComparison.Ordinal)),
-            SelectorKind.Role => host.Roles.Any(r => string.Equals(r.ToString(), value, StringComparison.Ordinal)),
-            SelectorKind.Platform => MatchesPlatform(value, finding),
-            SelectorKind.Cpu => MatchesCpu(value, finding),
-            _ => false,
-        };
+        var probe = new Decision("-", finding.AdvisoryId, selector, Verdict.NotAffected, null, "-", null, "-", default);
+        var matched = new List<Decision>();
+        new SelectorIndex([probe]).Collect(SelectorTarget.From(finding), matched);
+        return matched.Count > 0;
     }
 
     /// <summary>
@@ -207,59 +428,6 @@ public static class DecisionApplier
         _ => 5,
     };
 
-    private static bool MatchesPlatform(string value, Finding finding)
-    {
-        if (finding.Platform is not { } p)
-        {
-            return false;
-        }
-
-        var vendor = Normalize(p.SystemVendor);
-        var product = Normalize(p.ProductName);
-        var slash = value.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0)
-        {
-            var v = Normalize(value[..slash]);
-            var pr = Normalize(value[(slash + 1)..]);
-            return (v.Length == 0 || v == vendor) && (pr.Length == 0 || pr == product) && (v.Length + pr.Length > 0);
-        }
-
-        var want = Normalize(value);
-        return want.Length > 0 && (want == vendor || want == product || want == Normalize(p.SystemVendor + " " + p.ProductName));
-    }
-
-    private static bool MatchesCpu(string value, Finding finding)
-    {
-        var want = Tokens(value);
-        if (want.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var identity in finding.Processors.IsDefault ? [] : finding.Processors)
-        {
-            if (identity.ModelNumber is { } model && Tokens(model).SequenceEqual(want))
-            {
-                return true;
-            }
-
-            if (ContainsRun(Tokens(identity.DisplayName), want) || ContainsRun(Tokens(identity.NormalizedBrand), want))
-            {
-                return true;
-            }
-        }
-
-        foreach (var processor in finding.Host.Processors.IsDefault ? [] : finding.Host.Processors)
-        {
-            if (processor.BrandString is { } brand && ContainsRun(Tokens(brand), want))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Lower-case, trademark marks removed, whitespace collapsed.</summary>
     private static string Normalize(string? text)
     {
@@ -289,29 +457,5 @@ public static class DecisionApplier
     {
         var normalized = Normalize(text);
         return normalized.Length == 0 ? [] : normalized.Split(' ');
-    }
-
-    /// <summary>Whether <paramref name="want"/> occurs as a contiguous run of whole tokens in <paramref name="tokens"/>.</summary>
-    private static bool ContainsRun(string[] tokens, string[] want)
-    {
-        for (var i = 0; i + want.Length <= tokens.Length; i++)
-        {
-            var all = true;
-            for (var j = 0; j < want.Length; j++)
-            {
-                if (!string.Equals(tokens[i + j], want[j], StringComparison.Ordinal))
-                {
-                    all = false;
-                    break;
-                }
-            }
-
-            if (all)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

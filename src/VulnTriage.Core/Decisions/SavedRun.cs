@@ -13,6 +13,7 @@ namespace VulnTriage.Core.Decisions;
 /// <param name="Machine">The machine verdict when a decision applied.</param>
 /// <param name="DecisionId">The decision applied, if any.</param>
 /// <param name="Clauses">The evidence clauses, in order.</param>
+/// <param name="Target">What decision selectors look at on the host (runs saved before 0.2 do not have it).</param>
 public sealed record SavedFinding(
     string AdvisoryId,
     string HostId,
@@ -21,7 +22,8 @@ public sealed record SavedFinding(
     Stage Stage,
     MachineVerdict? Machine,
     string? DecisionId,
-    ImmutableArray<string> Clauses)
+    ImmutableArray<string> Clauses,
+    SelectorTarget? Target = null)
 {
     /// <summary>The saved form of a finding.</summary>
     public static SavedFinding From(Finding finding)
@@ -35,7 +37,8 @@ public sealed record SavedFinding(
             finding.Stage,
             finding.Machine,
             finding.Decision?.Id,
-            [.. (finding.Evidence.IsDefault ? [] : finding.Evidence).Select(e => e.Clause)]);
+            [.. (finding.Evidence.IsDefault ? [] : finding.Evidence).Select(e => e.Clause)],
+            SelectorTarget.From(finding));
     }
 }
 
@@ -189,4 +192,44 @@ public sealed record RunDiff(
 
     private static ImmutableArray<VerdictChange> Sorted(List<VerdictChange> changes) =>
         [.. changes.OrderBy(c => c.HostName, StringComparer.Ordinal).ThenBy(c => c.HostId, StringComparer.Ordinal)];
+}
+
+/// <summary>
+/// What a decision selector looks at on one host: its id and name, its roles, its platform and its processors' names.
+/// Built from a finding, or kept with a saved finding so <c>decide</c> can show which hosts a selector will hit.
+/// </summary>
+/// <param name="HostId">Host id.</param>
+/// <param name="HostName">Host name.</param>
+/// <param name="Roles">The host's roles as <c>service:role</c>.</param>
+/// <param name="SystemVendor">DMI system vendor, when known.</param>
+/// <param name="ProductName">DMI product name, when known.</param>
+/// <param name="CpuModelNumbers">Identified model numbers (e.g. <c>Gold 6130</c>).</param>
+/// <param name="CpuNames">Identified display names, normalised brands and raw brand strings.</param>
+public sealed record SelectorTarget(
+    string HostId,
+    string HostName,
+    ImmutableArray<string> Roles,
+    string? SystemVendor,
+    string? ProductName,
+    ImmutableArray<string> CpuModelNumbers,
+    ImmutableArray<string> CpuNames)
+{
+    /// <summary>The target of a finding's host.</summary>
+    public static SelectorTarget From(Finding finding)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        var identities = finding.Processors.IsDefault ? [] : finding.Processors;
+        var processors = finding.Host.Processors.IsDefault ? [] : finding.Host.Processors;
+        return new SelectorTarget(
+            finding.Host.Id,
+            finding.Host.Name,
+            [.. (finding.Host.Roles.IsDefault ? [] : finding.Host.Roles).Select(r => r.ToString())],
+            finding.Platform?.SystemVendor,
+            finding.Platform?.ProductName,
+            [.. identities.Select(i => i.ModelNumber).OfType<string>().Distinct(StringComparer.Ordinal)],
+            [.. identities.SelectMany(i => new[] { i.DisplayName, i.NormalizedBrand })
+                .Concat(processors.Select(p => p.BrandString).OfType<string>())
+                .Where(s => s.Length > 0)
+                .Distinct(StringComparer.Ordinal)]);
+    }
 }

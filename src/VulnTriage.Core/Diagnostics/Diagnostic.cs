@@ -118,6 +118,12 @@ public static class DiagnosticCodes
     /// <summary>The inventory file cannot be opened.</summary>
     public const string InventoryUnreadable = "VT1007";
 
+    /// <summary>Two or more hosts of the inventory share one id; the first is evaluated (warning).</summary>
+    public const string InventoryDuplicateHostId = "VT1008";
+
+    /// <summary>No host of the inventory has CPU facts (e.g. <c>mkr hosts</c> without <c>-v</c>): nothing can be triaged.</summary>
+    public const string InventoryWithoutCpuFacts = "VT1009";
+
     /// <summary>A host has no CPU facts.</summary>
     public const string HostWithoutCpu = "VT1101";
 

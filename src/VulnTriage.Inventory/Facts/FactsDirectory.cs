@@ -22,7 +22,14 @@ public sealed class FactsDirectory
 
     private readonly Dictionary<string, HostFacts> _byStem;
 
-    private FactsDirectory(Dictionary<string, HostFacts> byStem) => _byStem = byStem;
+    private FactsDirectory(string location, Dictionary<string, HostFacts> byStem)
+    {
+        Location = location;
+        _byStem = byStem;
+    }
+
+    /// <summary>The directory, as given.</summary>
+    public string Location { get; }
 
     /// <summary>How many facts files were loaded.</summary>
     public int Count => _byStem.Count;
@@ -43,6 +50,11 @@ public sealed class FactsDirectory
         List<string> files;
         try
         {
+            if (File.Exists(directory))
+            {
+                throw Unreadable(directory, "is a file, not a directory: --facts takes a directory of <host name>.json or <host id>.json files");
+            }
+
             if (!Directory.Exists(directory))
             {
                 throw Unreadable(directory, "the facts directory does not exist");
@@ -71,30 +83,25 @@ public sealed class FactsDirectory
                 continue;
             }
 
-            byte[] bytes;
-            try
+            // Only regular files, opened without blocking and capped by the bytes actually read: a FIFO named
+            // x.json must not hang the run, nor a link to /dev/zero (length 0) fill the memory.
+            switch (IO.SafeFile.TryReadAllBytes(path, MaxFileBytes, out var bytes, out var problem))
             {
-                var info = new FileInfo(path);
-                if (info.Length > MaxFileBytes)
-                {
-                    throw new InputException(new Diagnostic(
-                        DiagnosticCodes.FactsInvalid,
-                        DiagnosticSeverity.Error,
-                        new SourceLocation(path),
-                        $"the facts file is larger than {MaxFileBytes} bytes"));
-                }
-
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw Unreadable(path, "the facts file cannot be read: " + ex.Message);
+                case IO.SafeFileOutcome.Ok:
+                    break;
+                case IO.SafeFileOutcome.NotRegularFile or IO.SafeFileOutcome.Directory or IO.SafeFileOutcome.Missing:
+                    report(new Diagnostic(DiagnosticCodes.FactsInvalid, DiagnosticSeverity.Warning, new SourceLocation(path), $"the facts file {problem}; skipped"));
+                    continue;
+                case IO.SafeFileOutcome.TooLarge:
+                    throw new InputException(new Diagnostic(DiagnosticCodes.FactsInvalid, DiagnosticSeverity.Error, new SourceLocation(path), $"the facts file is larger than {MaxFileBytes} bytes"));
+                default:
+                    throw Unreadable(path, "the facts file " + problem);
             }
 
             byStem[fileName[..^".json".Length]] = FactsFileParser.Parse(bytes, path, report);
         }
 
-        return new FactsDirectory(byStem);
+        return new FactsDirectory(directory, byStem);
     }
 
     /// <summary>The facts for <paramref name="host"/>: <c>&lt;name&gt;.json</c> first, then <c>&lt;id&gt;.json</c>.</summary>

@@ -92,6 +92,32 @@ internal sealed partial class MackerelStreamParser : IDisposable
         }
     }
 
+    /// <summary>The encoding a byte-order mark or the NUL pattern of the first bytes names, when it is UTF-16/32.</summary>
+    internal static string? Utf16Or32(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) || (head.Length >= 4 && head[0] != 0 && head[1] == 0 && head[2] == 0 && head[3] == 0))
+        {
+            return "UTF-32LE";
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]) || (head.Length >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0 && head[3] != 0))
+        {
+            return "UTF-32BE";
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || (head.Length >= 2 && head[0] != 0 && head[1] == 0))
+        {
+            return "UTF-16LE";
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || (head.Length >= 2 && head[0] == 0 && head[1] != 0))
+        {
+            return "UTF-16BE";
+        }
+
+        return null;
+    }
+
     /// <summary>Reads as far as the buffer allows: to the next host, the end, or the need for more bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StepResult Step(out Host? host)
@@ -99,13 +125,21 @@ internal sealed partial class MackerelStreamParser : IDisposable
         host = null;
         if (!_bomChecked)
         {
-            if (_end - _start < 3 && !_eof)
+            if (_end - _start < 4 && !_eof)
             {
                 return StepResult.NeedData;
             }
 
             _bomChecked = true;
-            if (_buffer.AsSpan(_start, _end - _start).StartsWith("\uFEFF"u8))
+            var head = _buffer.AsSpan(_start, _end - _start);
+            if (Utf16Or32(head) is { } encoding)
+            {
+                // Windows tools (PowerShell's `>` before 7) write UTF-16; say so instead of "'0xFF' is an invalid start".
+                throw Fail(DiagnosticCodes.InventoryInvalidJson, new SourceLocation(_source, 1, 1, 0),
+                    $"the inventory is {encoding}, not UTF-8; convert it (e.g. `iconv -f {encoding} -t UTF-8`, or PowerShell `Out-File -Encoding utf8`)");
+            }
+
+            if (head.StartsWith("\uFEFF"u8))
             {
                 _start += 3;
                 _lineStartBefore = 3;

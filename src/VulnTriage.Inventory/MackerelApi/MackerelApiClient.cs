@@ -254,6 +254,11 @@ public sealed class MackerelApiClient
                     failure = $"no response within {Seconds(_options.RequestTimeout)} s";
                     goto Retry;
                 }
+                catch (HttpRequestException e) when (PermanentFailure(e) is { } why)
+                {
+                    // Retrying cannot help: fail at once instead of backing off for the whole retry budget.
+                    throw Fail(MackerelApiDiagnosticCodes.Unreachable, endpoint, $"the API cannot be reached: {Redact(e.Message)} ({why}; not retried)");
+                }
                 catch (HttpRequestException e)
                 {
                     code = MackerelApiDiagnosticCodes.Unreachable;
@@ -312,6 +317,32 @@ public sealed class MackerelApiClient
             await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Why a transport failure cannot succeed on retry — connection refused (nothing listens there), a name that does
+    /// not resolve, a TLS certificate that is not trusted — or <c>null</c> when it might (reset, timeout).
+    /// </summary>
+    internal static string? PermanentFailure(HttpRequestException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return "connection refused: check --apibase";
+            }
+        }
+
+        return e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "the host name does not resolve: check --apibase",
+            HttpRequestError.SecureConnectionError => "the TLS connection failed (certificate or protocol)",
+            _ => null,
+        };
+    }
+
+    /// <summary>Replaces the API key wherever a server echoed it back into data (host names, statuses, memos, notes).</summary>
+    internal string RedactData(string text) => Redact(text);
 
     private TimeSpan Backoff(int attempt)
     {

@@ -21,16 +21,19 @@ public sealed class MackerelApiInventorySource : IInventorySource
 {
     private readonly MackerelApiClient _client;
     private readonly MackerelApiOptions _options;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the source.</summary>
     /// <param name="client">The API client.</param>
     /// <param name="options">The same options the client was made with.</param>
-    public MackerelApiInventorySource(MackerelApiClient client, MackerelApiOptions options)
+    /// <param name="time">Time source for the overall deadline (<see cref="MackerelApiOptions.Deadline"/>); the system clock when <c>null</c>.</param>
+    public MackerelApiInventorySource(MackerelApiClient client, MackerelApiOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
         _options = options;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
@@ -45,14 +48,111 @@ public sealed class MackerelApiInventorySource : IInventorySource
         {
             lock (gate)
             {
-                report(d);
+                report(d with { Message = _client.RedactData(d.Message) });
             }
         }
 
-        var services = _options.ReadServices
-            ? _client.GetServicesAsync(cancellationToken).GetAwaiter().GetResult()
-            : [];
-        return new InventoryReading(services, ReadAsync(Report, cancellationToken).ToBlockingEnumerable(cancellationToken));
+        // One deadline over the whole read: per-request timeouts catch stalls, not a server trickling a byte a second.
+        var deadline = new CancellationTokenSource(_options.Deadline, _time);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            var services = _options.ReadServices
+                ? _client.GetServicesAsync(linked.Token).GetAwaiter().GetResult()
+                : [];
+            services = [.. services.Select(sv => sv with
+            {
+                Name = _client.RedactData(sv.Name),
+                Memo = _client.RedactData(sv.Memo),
+                Team = sv.Team is null ? null : _client.RedactData(sv.Team),
+                Roles = [.. (sv.Roles.IsDefault ? [] : sv.Roles).Select(_client.RedactData)],
+            })];
+            var entries = ReadAsync(Report, linked.Token).ToBlockingEnumerable(linked.Token);
+            return new InventoryReading(services, WithDeadline(entries, deadline, linked, cancellationToken));
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            linked.Dispose();
+            deadline.Dispose();
+            throw DeadlineExceeded();
+        }
+        catch
+        {
+            linked.Dispose();
+            deadline.Dispose();
+            throw;
+        }
+    }
+
+    private InputException DeadlineExceeded() =>
+        MackerelApiClient.Fail(MackerelApiDiagnosticCodes.Timeout, "/api/v0", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the API read did not finish within {_options.Deadline.TotalSeconds:0.#} s (--api-deadline); the server answers too slowly"));
+
+    private IEnumerable<InventoryEntry> WithDeadline(IEnumerable<InventoryEntry> entries, CancellationTokenSource deadline, CancellationTokenSource linked, CancellationToken cancellationToken)
+    {
+        using (deadline)
+        using (linked)
+        {
+            using var e = entries.GetEnumerator();
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = e.MoveNext();
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw DeadlineExceeded();
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return Redacted(e.Current);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A server (or a proxy) that echoes the API key back as data — a host named after it, a status, a note — must not
+    /// put it into reports or the state database: every string from the API passes through the key's redaction.
+    /// </summary>
+    private InventoryEntry Redacted(InventoryEntry entry)
+    {
+        string R(string text) => _client.RedactData(text);
+        string? N(string? text) => text is null ? null : R(text);
+        var h = entry.Host;
+        var host = h with
+        {
+            Id = R(h.Id),
+            Name = R(h.Name),
+            DisplayName = N(h.DisplayName),
+            Roles = [.. (h.Roles.IsDefault ? [] : h.Roles).Select(r => new RoleRef(R(r.Service), R(r.Role)))],
+            Cloud = h.Cloud is null ? null : h.Cloud with { RawProvider = R(h.Cloud.RawProvider), InstanceType = N(h.Cloud.InstanceType), Evidence = R(h.Cloud.Evidence) },
+            Processors = [.. (h.Processors.IsDefault ? [] : h.Processors).Select(p => p with { VendorId = N(p.VendorId), BrandString = N(p.BrandString) })],
+            OsName = N(h.OsName),
+            CpuFactsNote = N(h.CpuFactsNote),
+        };
+        var facts = entry.Facts is not { } f ? null : f with
+        {
+            Source = R(f.Source),
+            Notes = [.. (f.Notes.IsDefault ? [] : f.Notes).Select(R)],
+            Firmware = [.. (f.Firmware.IsDefault ? [] : f.Firmware).Select(x => x with { Source = R(x.Source), Text = N(x.Text) })],
+            Platform = f.Platform is not { } p ? null : p with
+            {
+                SystemVendor = N(p.SystemVendor),
+                ProductName = N(p.ProductName),
+                BiosVendor = N(p.BiosVendor),
+                BiosVersion = N(p.BiosVersion),
+                BiosDate = N(p.BiosDate),
+                BoardVendor = N(p.BoardVendor),
+                BoardName = N(p.BoardName),
+            },
+        };
+        return new InventoryEntry(host, facts);
     }
 
     /// <summary>The hosts with their metadata facts, asynchronously.</summary>

@@ -47,6 +47,12 @@ public sealed record MackerelApiOptions
     /// <summary>Total time one request may spend in attempts and back-off before its failure is final.</summary>
     public TimeSpan RetryBudget { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The whole API read (services, host list, every metadata request) must finish within this; a server trickling a
+    /// byte a second passes every per-request timeout but not this.
+    /// </summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>First back-off delay (doubled each retry, with jitter).</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -4,19 +4,126 @@ namespace VulnTriage.Inventory.Probe;
 
 /// <summary>
 /// Every file the probe reads goes through here: a host path (<c>/proc/cpuinfo</c>) is resolved under the root
-/// (<c>/</c>, or a captured tree), read with a size cap, and decoded strictly as UTF-8 text. Never throws for a bad file.
+/// (<c>/</c>, or a captured tree), read with a size cap counted on the bytes read, only when it is a regular file (a
+/// FIFO or device is a problem, never opened for reading), and decoded strictly as UTF-8 text. Never throws for a bad
+/// file.
 /// </summary>
-internal sealed class ProbeFiles(string root)
+/// <remarks>
+/// Under a <c>--root</c> other than <c>/</c> every symbolic link on the way is resolved by hand inside the root: a link
+/// that leaves it (absolute, like <c>product_name → /etc/shadow</c>, or climbing out with <c>..</c>) is a problem and
+/// is never followed, so a captured tree cannot make the probe print, or upload as Mackerel metadata, a file of the
+/// machine that runs it.
+/// </remarks>
+internal sealed class ProbeFiles
 {
-    public string Root { get; } = root;
+    private const int MaxLinks = 40;
+    private readonly string _rootFull;
+    private readonly bool _isSystemRoot;
 
-    public string Resolve(string hostPath) => Path.Combine(Root, hostPath.TrimStart('/'));
+    public ProbeFiles(string root)
+    {
+        Root = root;
+        _rootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        _isSystemRoot = _rootFull.Length == 0 || _rootFull == "/";
+    }
 
-    public bool DirectoryExists(string hostPath) => Directory.Exists(Resolve(hostPath));
+    public string Root { get; }
+
+    /// <summary>The real path of <paramref name="hostPath"/> inside the root, or <c>null</c> with the reason when a link leaves it.</summary>
+    public string? Resolve(string hostPath, out string? problem)
+    {
+        problem = null;
+        if (_isSystemRoot)
+        {
+            // The host's own tree: everything is inside "/", and sysfs is made of relative links.
+            return "/" + hostPath.TrimStart('/');
+        }
+
+        var pending = new List<string>(hostPath.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var current = _rootFull;
+        var links = 0;
+        while (pending.Count > 0)
+        {
+            var part = pending[0];
+            pending.RemoveAt(0);
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (current.Length <= _rootFull.Length)
+                {
+                    problem = "leads out of the probe root (..); not followed";
+                    return null;
+                }
+
+                current = Path.GetDirectoryName(current) ?? _rootFull;
+                continue;
+            }
+
+            var next = current + "/" + part;
+            string? target;
+            try
+            {
+                target = new FileInfo(next).LinkTarget;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                target = null;
+            }
+
+            if (target is null)
+            {
+                current = next;
+                continue;
+            }
+
+            if (++links > MaxLinks)
+            {
+                problem = "has too many levels of symbolic links; not followed";
+                return null;
+            }
+
+            if (Path.IsPathRooted(target))
+            {
+                var full = Path.GetFullPath(target);
+                if (!IsInsideRoot(full))
+                {
+                    problem = $"is a symbolic link to {HostProbe.Cap(target)}, outside the probe root; not followed";
+                    return null;
+                }
+
+                current = _rootFull;
+                pending.InsertRange(0, full[_rootFull.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries));
+            }
+            else
+            {
+                var resolved = Path.GetFullPath(Path.Combine(current, target));
+                if (!IsInsideRoot(resolved))
+                {
+                    problem = $"is a symbolic link to {HostProbe.Cap(target)}, which leads out of the probe root; not followed";
+                    return null;
+                }
+
+                // Resolve the target's own components too (they may be links): restart from the directory of the link.
+                pending.InsertRange(0, target.Split('/', StringSplitOptions.RemoveEmptyEntries));
+            }
+        }
+
+        return current;
+    }
+
+    public bool DirectoryExists(string hostPath) => Resolve(hostPath, out var problem) is { } full ? Directory.Exists(full) : problem is not null;
 
     public bool Exists(string hostPath)
     {
-        var full = Resolve(hostPath);
+        if (Resolve(hostPath, out var problem) is not { } full)
+        {
+            return problem is not null;
+        }
+
         return File.Exists(full) || Directory.Exists(full);
     }
 
@@ -24,9 +131,15 @@ internal sealed class ProbeFiles(string root)
     public IReadOnlyList<string> ListNames(string hostPath, out string? error)
     {
         error = null;
+        if (Resolve(hostPath, out var problem) is not { } full)
+        {
+            error = problem;
+            return [];
+        }
+
         try
         {
-            var names = Directory.EnumerateFileSystemEntries(Resolve(hostPath)).Select(Path.GetFileName).OfType<string>().ToList();
+            var names = Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).OfType<string>().ToList();
             names.Sort(StringComparer.Ordinal);
             return names;
         }
@@ -42,51 +155,20 @@ internal sealed class ProbeFiles(string root)
     public ReadOutcome ReadText(string hostPath, int maxBytes, out string text, out string? problem)
     {
         text = "";
-        problem = null;
-        var full = Resolve(hostPath);
-        if (Directory.Exists(full))
+        if (Resolve(hostPath, out problem) is not { } full)
         {
-            problem = "is a directory, not a file";
             return ReadOutcome.Problem;
         }
 
-        if (!File.Exists(full))
+        switch (IO.SafeFile.TryReadAllBytes(full, maxBytes, out var bytes, out problem))
         {
-            return ReadOutcome.Missing;
-        }
-
-        byte[] bytes;
-        var truncated = false;
-        try
-        {
-            using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, FileOptions.SequentialScan);
-            var buffer = new byte[Math.Min(maxBytes + 1, 1 << 16)];
-            using var memory = new MemoryStream();
-            int read;
-
-            // sysfs and procfs report sizes that are not the content length: read until the end, up to the cap.
-            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                memory.Write(buffer, 0, read);
-                if (memory.Length > maxBytes)
-                {
-                    truncated = true;
-                    break;
-                }
-            }
-
-            bytes = memory.ToArray();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            problem = "cannot be read: " + ex.Message;
-            return ReadOutcome.Problem;
-        }
-
-        if (truncated)
-        {
-            problem = $"is larger than {maxBytes} bytes; not read";
-            return ReadOutcome.Problem;
+            case IO.SafeFileOutcome.Ok:
+                break;
+            case IO.SafeFileOutcome.Missing:
+                problem = null;
+                return ReadOutcome.Missing;
+            default:
+                return ReadOutcome.Problem;
         }
 
         if (bytes.AsSpan().IndexOf((byte)0) >= 0)
@@ -107,6 +189,9 @@ internal sealed class ProbeFiles(string root)
 
         return ReadOutcome.Ok;
     }
+
+    private bool IsInsideRoot(string full) =>
+        full == _rootFull || full.StartsWith(_rootFull + "/", StringComparison.Ordinal);
 }
 
 /// <summary>How reading one file went.</summary>

@@ -219,7 +219,7 @@ internal static class ReportDocument
         // How the hosts were checked.
         var inv = report.Inventory;
         sink.Heading(level, l.HowChecked);
-        sink.Paragraph(Labels.Format(l.Method, inv.Source, inv.HostsRead, inv.RetiredExcluded, inv.HostsEvaluated, inv.DistinctProcessors, inv.FactsFiles));
+        sink.Paragraph(l.MethodText(inv));
         var howToCheck = advisory.HowToCheck.Get(lang);
         if (!string.IsNullOrWhiteSpace(howToCheck))
         {

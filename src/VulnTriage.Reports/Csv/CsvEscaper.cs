@@ -6,8 +6,10 @@ namespace VulnTriage.Reports.Csv;
 internal static class CsvEscaper
 {
     /// <summary>
-    /// The field as written: a value starting with <c>= + - @</c>, TAB or CR gets a leading <c>'</c> so spreadsheets
-    /// show it as text; a value with a comma, quote, CR or LF is quoted, with quotes doubled.
+    /// The field as written: control characters other than TAB, CR and LF are dropped (LibreOffice skips a leading NUL
+    /// and would then read <c>=HYPERLINK(…)</c> as a live formula); a value whose first character, after any leading
+    /// spaces, is <c>= + - @</c> (or their full-width forms), TAB or CR gets a leading <c>'</c> so spreadsheets show it
+    /// as text; a value with a comma, quote, CR or LF is quoted, with quotes doubled.
     /// </summary>
     public static string Field(string? value)
     {
@@ -16,7 +18,26 @@ internal static class CsvEscaper
             return "";
         }
 
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        if (value.AsSpan().IndexOfAnyInRange('\0', '\u001F') >= 0 || value.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') >= 0)
+        {
+            var kept = new StringBuilder(value.Length);
+            foreach (var c in value)
+            {
+                if (!char.IsControl(c) || c is '\t' or '\r' or '\n')
+                {
+                    kept.Append(c);
+                }
+            }
+
+            value = kept.ToString();
+            if (value.Length == 0)
+            {
+                return "";
+            }
+        }
+
+        var first = value.TrimStart(' ', '\u3000');
+        if (first.Length > 0 && first[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '＝' or '＋' or '－' or '＠')
         {
             value = "'" + value;
         }

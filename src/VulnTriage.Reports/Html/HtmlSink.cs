@@ -20,7 +20,8 @@ internal sealed class HtmlSink(TextWriter output) : IDocumentSink
         h3{font-size:1.1rem}h4,h5,h6{font-size:1rem}
         table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
         th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
-        th{background:#f6f8fa}
+        th{background:#f6f8fa;white-space:nowrap}
+        td:not(:last-child){word-break:keep-all}
         .verdict{font-weight:600;white-space:nowrap;border-radius:.25rem;padding:0 .3rem}
         .v-affected{background:#ffebe9;color:#a40e26}
         .v-needs_confirmation{background:#fff8c5;color:#7d4e00}
