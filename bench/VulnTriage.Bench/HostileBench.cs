@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using VulnTriage.Core.Advisories;
 using VulnTriage.Core.Decisions;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Inventory;
@@ -80,7 +79,7 @@ internal static class HostileBench
             var host = new Host(string.Create(CultureInfo.InvariantCulture, $"id{i}"), string.Create(CultureInfo.InvariantCulture, $"host{i}"), null, HostStatus.Working, false,
                 [new RoleRef("Shop", "web")], null, [new ProcessorFact("GenuineIntel", brand, null, 8, 1)], "Linux", null);
             var identity = new ProcessorIdentity(CpuVendor.Intel, null, null, null, null, null, MarketSegment.Unknown, false, null, IdentificationConfidence.Unknown, "bench", brand, null);
-            list.Add(new Finding("INTEL-SA-00086", host, Verdict.NeedsConfirmation, Stage.Cpu, HostEnvironment.OnPremises, [identity], [], [], LocalizedText.Empty));
+            list.Add(new Finding("INTEL-SA-00086", host, Verdict.NeedsConfirmation, Stage.Cpu, HostEnvironment.OnPremises, [identity], [], [], FindingAction.None));
         }
 
         return list;

@@ -244,14 +244,21 @@ public static class EvidenceText
             sb.Append(p.Predicate).Append(' ').Append(p.Value);
             if (!string.IsNullOrEmpty(p.Source))
             {
-                sb.Append(en ? " from " : "、出典 ").Append(en ? p.Source : SourceJa(p.Source));
+                if (en)
+                {
+                    sb.Append(" from ").Append(p.Source);
+                }
+                else
+                {
+                    sb.Append('（').Append(SourceJa(p.Source)).Append('）');
+                }
             }
 
             sb.Append(result switch
             {
                 Truth.True => en ? " is in " : " ∈ ",
                 Truth.False => en ? " is not in " : " ∉ ",
-                _ => en ? " vs " : " / 条件 ",
+                _ => en ? " vs " : "、条件 ",
             }).Append(p.Expected);
         }
 

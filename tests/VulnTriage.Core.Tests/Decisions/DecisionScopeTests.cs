@@ -22,7 +22,7 @@ public sealed class DecisionScopeTests
         var identity = new ProcessorIdentity(CpuVendor.Intel, null, null, null, null, null, MarketSegment.Unknown, false, null,
             IdentificationConfidence.Unknown, "stub", string.Join(' ', brand.Split(' ', StringSplitOptions.RemoveEmptyEntries)), null);
         return new Finding(Advisory, host, verdict, Stage.Cpu, HostEnvironment.OnPremises, [identity],
-            [new Evidence($"{Advisory}#cpu/x", new LocalizedText("machine reason"), [])], [], new LocalizedText("act"));
+            [new Evidence($"{Advisory}#cpu/x", EvidenceKind.CandidateCpu, []) { Subject = "machine reason" }], [], new FindingAction(ActionKind.ConfirmFirmware, new LocalizedText("act")));
     }
 
     private static Decision D(string id, SelectorKind kind, string value, bool allVerdicts = false, DateTimeOffset? at = null) =>
