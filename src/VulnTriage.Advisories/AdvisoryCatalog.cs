@@ -35,13 +35,19 @@ public sealed class AdvisoryCatalog
     /// Loads the embedded advisories and, when <paramref name="userDirectory"/> is given, every <c>*.yaml</c>/<c>*.yml</c>
     /// under it. Any invalid file or duplicate id throws <see cref="InputException"/> with every diagnostic.
     /// </summary>
-    public static AdvisoryCatalog Load(string? userDirectory)
+    public static AdvisoryCatalog Load(string? userDirectory) => Load(userDirectory, checkSchema: false);
+
+    /// <summary>
+    /// As <see cref="Load(string?)"/>; with <paramref name="checkSchema"/>, each file is also checked against the published
+    /// JSON Schema (docs/advisory.schema.json), as <c>vulntriage advisories verify</c> does.
+    /// </summary>
+    public static AdvisoryCatalog Load(string? userDirectory, bool checkSchema)
     {
         var diagnostics = new List<Diagnostic>();
         var loaded = new List<Advisory>();
         foreach (var name in EmbeddedNames)
         {
-            TryLoad(ReadEmbedded(name), name, loaded, diagnostics);
+            TryLoad(ReadEmbedded(name), name, loaded, diagnostics, checkSchema);
         }
 
         if (userDirectory is not null)
@@ -71,7 +77,7 @@ public sealed class AdvisoryCatalog
                     continue;
                 }
 
-                TryLoad(text, file, loaded, diagnostics);
+                TryLoad(text, file, loaded, diagnostics, checkSchema);
             }
         }
 
@@ -93,7 +99,7 @@ public sealed class AdvisoryCatalog
     public Advisory? Find(string id) =>
         Advisories.FirstOrDefault(a => string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    private static void TryLoad(string text, string name, List<Advisory> loaded, List<Diagnostic> diagnostics)
+    private static void TryLoad(string text, string name, List<Advisory> loaded, List<Diagnostic> diagnostics, bool checkSchema)
     {
         try
         {
@@ -101,7 +107,15 @@ public sealed class AdvisoryCatalog
         }
         catch (InputException e)
         {
+            // The loader's messages are the precise ones; the schema would repeat them less clearly.
             diagnostics.AddRange(e.Diagnostics);
+            return;
+        }
+
+        // A file the loader accepts but the published schema refuses would mislead editors: report it.
+        if (checkSchema)
+        {
+            diagnostics.AddRange(AdvisorySchema.Check(text, name).Take(5));
         }
     }
 }

@@ -43,10 +43,10 @@ internal static class AdvisoriesCommand
         }));
 
         var verifyDir = CommonOptions.AdvisoriesDirectory();
-        var verify = new Command("verify", "Load every advisory strictly and run its examples; exit 3 if any example gets another verdict.") { verifyDir };
+        var verify = new Command("verify", "Check every advisory against the JSON Schema, load it strictly and run its examples and rule examples; exit 3 on any failure.") { verifyDir };
         verify.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
-            var catalog = AdvisoryCatalog.Load(parse.GetValue(verifyDir));
+            var catalog = AdvisoryCatalog.Load(parse.GetValue(verifyDir), checkSchema: true);
             var failures = 0;
             var cache = new IdentificationCache();
             foreach (var advisory in catalog.Advisories)

@@ -194,6 +194,50 @@ internal static class IdentityJson
         json.WriteString("confidence", identity.Confidence.ToString().ToLowerInvariant());
         json.WriteString("reason", identity.Reason);
         json.WriteString("displayName", identity.DisplayName);
+
+        // What rules read: each attribute Unknown (null) or Known(set), brand string and signature intersected.
+        json.WriteStartObject("possible");
+        WriteSet(json, "vendors", identity.PossibleVendors, identity.Origins.Vendor);
+        WriteSet(json, "productLines", identity.PossibleProductLines, identity.Origins.ProductLine);
+        WriteSet(json, "generations", identity.PossibleGenerations, identity.Origins.Generation);
+        WriteSet(json, "microarchitectures", identity.PossibleMicroarchitectures, identity.Origins.Microarchitecture);
+        WriteSet(json, "codenames", identity.PossibleCodenames, identity.Origins.Codename);
+        WriteSet(json, "segments", identity.PossibleSegments, identity.Origins.Segment);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteSet<T>(Utf8JsonWriter json, string name, ValueSet<T> set, string origin)
+        where T : notnull
+    {
+        json.WriteStartObject(name);
+        if (!set.IsKnown)
+        {
+            json.WriteNull("values");
+        }
+        else
+        {
+            json.WriteStartArray("values");
+            foreach (var v in set.Values)
+            {
+                switch (v)
+                {
+                    case int i:
+                        json.WriteNumberValue(i);
+                        break;
+                    case Enum e:
+                        json.WriteStringValue(e.ToString().ToLowerInvariant());
+                        break;
+                    default:
+                        json.WriteStringValue(v.ToString());
+                        break;
+                }
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteString("from", origin);
         json.WriteEndObject();
     }
 }

@@ -151,6 +151,9 @@ public static class DiagnosticCodes
     /// <summary>The advisories directory cannot be read.</summary>
     public const string AdvisoryDirectoryUnreadable = "VT2007";
 
+    /// <summary>An advisory file does not match the published JSON Schema (docs/advisory.schema.json).</summary>
+    public const string AdvisorySchema = "VT2008";
+
     /// <summary>A facts file is not valid JSON or not the expected shape.</summary>
     public const string FactsInvalid = "VT3001";
 
