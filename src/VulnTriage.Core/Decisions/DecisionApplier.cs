@@ -18,7 +18,7 @@ public sealed record DecisionOutcome(ImmutableArray<Finding> Findings, Immutable
 /// </summary>
 /// <remarks>
 /// When several active decisions match one host, the most specific selector wins — host, then platform, then cpu,
-/// then role, then service — and among equals the latest (time, then id).
+/// then role, then service, then label — and among equals the latest (time, then id).
 /// </remarks>
 public static class DecisionApplier
 {
@@ -75,6 +75,7 @@ public static class DecisionApplier
             SelectorKind.Role => host.Roles.Any(r => string.Equals(r.ToString(), value, StringComparison.Ordinal)),
             SelectorKind.Platform => MatchesPlatform(value, finding),
             SelectorKind.Cpu => MatchesCpu(value, finding),
+            SelectorKind.Label => MatchesLabel(value, host),
             _ => false,
         };
     }
@@ -213,8 +214,23 @@ public static class DecisionApplier
         SelectorKind.Cpu => 2,
         SelectorKind.Role => 3,
         SelectorKind.Service => 4,
-        _ => 5,
+        SelectorKind.Label => 5,
+        _ => 6,
     };
+
+    /// <summary><c>key=value</c>: the host carries that label (key case-insensitive, value exact).</summary>
+    private static bool MatchesLabel(string value, Core.Inventory.Host host)
+    {
+        var eq = value.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0 || host.Labels.IsDefaultOrEmpty)
+        {
+            return false;
+        }
+
+        var key = value[..eq].Trim();
+        var want = value[(eq + 1)..].Trim();
+        return host.Labels.Any(l => string.Equals(l.Key, key, StringComparison.OrdinalIgnoreCase) && string.Equals(l.Value, want, StringComparison.Ordinal));
+    }
 
     private static bool MatchesPlatform(string value, Finding finding)
     {
