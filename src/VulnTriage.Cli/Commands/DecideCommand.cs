@@ -6,7 +6,7 @@ using VulnTriage.Core.Matching;
 namespace VulnTriage.Cli.Commands;
 
 /// <summary>
-/// <c>vulntriage decide &lt;ADVISORY-ID&gt; --verdict V --justification TEXT --author NAME (--host|--cpu|--platform|--service|--role X)</c>:
+/// <c>vulntriage decide &lt;ADVISORY-ID&gt; --verdict V --justification TEXT --author NAME (--host|--cpu|--platform|--service|--role|--label X)</c>:
 /// records a human decision in the state database. Prints the new decision's id.
 /// </summary>
 internal static class DecideCommand
@@ -26,12 +26,13 @@ internal static class DecideCommand
         var platform = new Option<string?>("--platform") { Description = "Every host of this DMI platform: \"vendor/product\", a vendor, or a product, e.g. \"Dell Inc./PowerEdge R740\"." };
         var service = new Option<string?>("--service") { Description = "Every host in this Mackerel service." };
         var role = new Option<string?>("--role") { Description = "Every host in this Mackerel role, as service:role." };
+        var label = new Option<string?>("--label") { Description = "Every host carrying this label, as KEY=VALUE (osquery decoration, Ansible group, CSV label column), e.g. team=payments-sre." };
         var db = StateOptions.Db();
         var advisoriesDir = CommonOptions.AdvisoriesDirectory();
 
         var command = new Command("decide", "Record a human decision (verdict, justification, evidence, author) for one host or every host matching a selector; later triage runs apply it.")
         {
-            id, verdict, justification, vex, evidence, author, host, cpu, platform, service, role, db, advisoriesDir,
+            id, verdict, justification, vex, evidence, author, host, cpu, platform, service, role, label, db, advisoriesDir,
         };
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
@@ -46,10 +47,11 @@ internal static class DecideCommand
                 (SelectorKind.Platform, parse.GetValue(platform)),
                 (SelectorKind.Service, parse.GetValue(service)),
                 (SelectorKind.Role, parse.GetValue(role)),
+                (SelectorKind.Label, parse.GetValue(label)),
             }.Where(s => s.Value is not null).ToList();
             if (selectors.Count != 1)
             {
-                throw new UsageException("give exactly one of --host, --cpu, --platform, --service, --role");
+                throw new UsageException("give exactly one of --host, --cpu, --platform, --service, --role, --label");
             }
 
             var (kind, value) = selectors[0];
@@ -61,6 +63,11 @@ internal static class DecideCommand
             if (kind == SelectorKind.Role && value.IndexOf(':', StringComparison.Ordinal) <= 0)
             {
                 throw new UsageException("--role: write the role as service:role");
+            }
+
+            if (kind == SelectorKind.Label && (value.IndexOf('=', StringComparison.Ordinal) is var eq && (eq <= 0 || eq == value.Trim().Length - 1)))
+            {
+                throw new UsageException("--label: write the label as KEY=VALUE, e.g. team=payments-sre");
             }
 
             if (!DecisionVocabulary.TryParseDecisionVerdict(parse.GetValue(verdict), out var v))

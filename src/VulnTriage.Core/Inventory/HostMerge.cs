@@ -41,10 +41,10 @@ public sealed record HostMergeResult(ImmutableArray<HostRecord> Hosts, Immutable
 public static class HostMerge
 {
     /// <summary>Two inventories disagree about a fact of one host (Warning).</summary>
-    public const string ConflictCode = "VT1201";
+    public const string ConflictCode = "VT1301";
 
     /// <summary>An identity matched but the hosts were kept apart (ambiguous, contradicting ids, or a second record of one inventory) (Warning).</summary>
-    public const string JoinRefusedCode = "VT1202";
+    public const string JoinRefusedCode = "VT1302";
 
     /// <summary>Merges <paramref name="inventories"/> in order. A single inventory comes back unchanged.</summary>
     public static HostMergeResult Merge(IReadOnlyList<InventoryHosts> inventories)

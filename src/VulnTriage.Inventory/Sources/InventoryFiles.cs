@@ -1,0 +1,105 @@
+using VulnTriage.Core.Diagnostics;
+
+namespace VulnTriage.Inventory.Sources;
+
+/// <summary>
+/// The one place the inventory readers open files and list directories, so that the rules for opening hostile paths
+/// (regular files only, byte caps) apply to every reader alike.
+/// </summary>
+internal static class InventoryFiles
+{
+    /// <summary>Largest single per-host file (Ansible facts, probe output) read whole, in bytes.</summary>
+    public const int MaxHostFileBytes = 16 << 20;
+
+    /// <summary>Opens <paramref name="path"/> for sequential reading.</summary>
+    /// <exception cref="InputException">VT1007 when it cannot be opened.</exception>
+    public static Stream OpenRead(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                throw Unreadable(path, "is a directory; name a file (or use ansible:DIR / probe:DIR for a folder of per-host files)");
+            }
+
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw Unreadable(path, e.Message);
+        }
+    }
+
+    /// <summary>Reads a whole per-host file, refusing one larger than <paramref name="maxBytes"/> (counted as read).</summary>
+    /// <exception cref="InputException">VT1007 when it cannot be read, VT1005 when it is too large.</exception>
+    public static byte[] ReadAll(string path, int maxBytes = MaxHostFileBytes)
+    {
+        using var stream = OpenRead(path);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        try
+        {
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw new InputException(new Diagnostic(DiagnosticCodes.InventoryValueTooLarge, DiagnosticSeverity.Error, new SourceLocation(path), $"the file is larger than {maxBytes} bytes"));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (IOException e)
+        {
+            throw Unreadable(path, e.Message);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The files directly in <paramref name="directory"/>, sorted by name (ordinal), leaving out hidden files
+    /// (names starting with <c>.</c>) and subdirectories.
+    /// </summary>
+    /// <exception cref="InputException">VT1007 when the directory cannot be listed.</exception>
+    public static IReadOnlyList<string> ListFiles(string directory)
+    {
+        try
+        {
+            if (!Directory.Exists(directory))
+            {
+                throw Unreadable(directory, "the directory does not exist");
+            }
+
+            var files = new List<string>();
+            foreach (var info in new DirectoryInfo(directory).EnumerateFiles("*", new EnumerationOptions
+            {
+                RecurseSubdirectories = false,
+                IgnoreInaccessible = false,
+                MatchType = MatchType.Simple,
+                AttributesToSkip = FileAttributes.None,
+            }))
+            {
+                // Telling FIFOs and devices apart needs the shared regular-file check (issue 16); until then only names and
+                // directory attributes are filtered here, and every open goes through OpenRead.
+                if (info.Name.StartsWith('.') || (info.Attributes & (FileAttributes.Device | FileAttributes.Directory)) != 0)
+                {
+                    continue;
+                }
+
+                files.Add(info.FullName);
+            }
+
+            files.Sort(StringComparer.Ordinal);
+            return files;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw Unreadable(directory, e.Message);
+        }
+    }
+
+    private static InputException Unreadable(string path, string message) =>
+        new(new Diagnostic(DiagnosticCodes.InventoryUnreadable, DiagnosticSeverity.Error, new SourceLocation(path), "cannot read the inventory: " + message));
+}
