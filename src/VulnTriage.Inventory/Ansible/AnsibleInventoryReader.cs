@@ -35,7 +35,7 @@ public static partial class AnsibleInventoryReader
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(report);
-        return ReadDirectoryIterator(directory);
+        return ReadDirectoryIterator(directory, report);
     }
 
     /// <summary>Reads one facts file (cache or <c>--tree</c>): one host, named after the file.</summary>
@@ -86,12 +86,25 @@ public static partial class AnsibleInventoryReader
         return fileName;
     }
 
-    private static IEnumerable<InventoryEntry> ReadDirectoryIterator(string directory)
+    private static IEnumerable<InventoryEntry> ReadDirectoryIterator(string directory, Action<Diagnostic> report)
     {
-        foreach (var path in InventoryFiles.ListFiles(directory))
+        var files = InventoryFiles.ListFiles(directory);
+        var names = files.Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var path in files)
         {
+            var fileName = Path.GetFileName(path);
+
+            // After an upgrade to ansible-core 2.19 the old file of a host stays beside its new <prefix>s1_<host> file,
+            // which is the one Ansible reads and keeps current.
+            if (!fileName.Contains("s1_", StringComparison.Ordinal) && names.Any(n => n.EndsWith("s1_" + fileName, StringComparison.Ordinal)))
+            {
+                report(new Diagnostic(InventoryDiagnosticCodes.RecordSkipped, DiagnosticSeverity.Info, new SourceLocation(path),
+                    $"host '{fileName}' also has an ansible-core 2.19+ cache file (…s1_{fileName}); this older file is not read"));
+                continue;
+            }
+
             var bytes = InventoryFiles.ReadAll(path);
-            yield return FromBytes(bytes, path, Path.GetFileName(path));
+            yield return FromBytes(bytes, path, fileName);
         }
     }
 

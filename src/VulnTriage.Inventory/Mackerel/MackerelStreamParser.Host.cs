@@ -672,7 +672,7 @@ internal sealed partial class MackerelStreamParser
             processors,
             _osName,
             note,
-            Provenance: _customIdentifier is null ? null : new HostProvenance([_source], [.. Core.Inventory.HostKey.FromCustomIdentifier(_customIdentifier)]));
+            Provenance: _customIdentifier is null ? null : new HostProvenance([], [.. Core.Inventory.HostKey.FromCustomIdentifier(_customIdentifier)]));
     }
 
     private ImmutableArray<RoleRef> BuildRoles()

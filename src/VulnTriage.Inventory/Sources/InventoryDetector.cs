@@ -42,15 +42,17 @@ public static partial class InventoryDetector
             return null;
         }
 
-        if (trimmed[0] is (byte)'[' or (byte)'{')
-        {
-            return DetectJson(trimmed, complete);
-        }
-
+        // Before JSON: ansible's output may open with "[WARNING]: …" lines. A JSON document never has a line that starts
+        // with "host | SUCCESS => {" (its strings cannot hold a raw newline).
         var text = Encoding.UTF8.GetString(trimmed);
         if (SetupHeaderRegex().IsMatch(text))
         {
             return InventoryFormat.AnsibleSetupOutput;
+        }
+
+        if (trimmed[0] is (byte)'[' or (byte)'{')
+        {
+            return DetectJson(trimmed, complete);
         }
 
         var firstLine = text.Split('\n', 2)[0].TrimEnd('\r');
@@ -118,6 +120,12 @@ public static partial class InventoryDetector
         if (Has(1, "schema") && firstString?.StartsWith("vulntriage-probe/", StringComparison.Ordinal) == true)
         {
             return InventoryFormat.ProbeFile;
+        }
+
+        // A bare host object (one host of the API, unwrapped): the Mackerel reader says what it makes of it.
+        if (Any(1, MackerelHostKeys))
+        {
+            return InventoryFormat.MackerelHosts;
         }
 
         if (Has(1, "hosts") || Has(1, "host"))

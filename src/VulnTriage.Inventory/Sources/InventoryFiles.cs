@@ -88,7 +88,7 @@ internal static class InventoryFiles
                     continue;
                 }
 
-                files.Add(info.FullName);
+                files.Add(Path.Combine(directory, info.Name));
             }
 
             files.Sort(StringComparer.Ordinal);
