@@ -107,7 +107,8 @@ def cloud_of(h):
 
 
 def team_of(h):
-    return TEAMS[sorted(h["roles"])[0]]
+    """The owning team: of the host's own service (db01 also backs up for Infra, but Payments owns it)."""
+    return TEAMS[sorted(h["roles"], key=lambda s: (s == "Infra", s))[0]]
 
 
 def host_uuid(name):
@@ -317,7 +318,7 @@ def cmdb_csv(hosts, cpus):
         cloud = {"ec2": "aws", "gce": "gcp", "AzureVM": "azure"}.get(provider, "on-prem")
         itype = (meta or {}).get("instance-type") or (meta or {}).get("virtualMachineSizeType") or ""
         iid = (meta or {}).get("instance-id") or (meta or {}).get("vmID") or ""
-        service = sorted(h["roles"])[0]
+        service = sorted(h["roles"], key=lambda s: (s == "Infra", s))[0]
         role = h["roles"][service][0]
         if h["meta"].get("cpu"):
             vendor, brand, fms, _, _ = cpu_of(h, cpus)

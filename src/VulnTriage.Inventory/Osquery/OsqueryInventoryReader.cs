@@ -40,6 +40,10 @@ public static class OsqueryInventoryReader
         "diffResults", "decorations", "log_type",
     };
 
+    // Decorations that identify the host (osquery's configuration docs decorate with `SELECT uuid AS host_uuid`): keys for
+    // the merge, not labels for routing.
+    private static readonly HashSet<string> IdentityDecorations = new(StringComparer.OrdinalIgnoreCase) { "host_uuid", "uuid", "hostname", "host_identifier" };
+
     /// <summary>Streams the hosts of an osqueryd results log.</summary>
     /// <param name="stream">The log, read forward once (not disposed).</param>
     /// <param name="source">Name for diagnostics and evidence, e.g. <c>osquery:results.log</c>.</param>
@@ -328,7 +332,9 @@ public static class OsqueryInventoryReader
                 HostKey.TryCreate(HostKeyKind.InstanceId, azure?["vm_id"]),
             };
 
-            var labels = HostLabel.Sort(Decorations.Select(d => new HostLabel(d.Key, d.Value, $"osquery decorations ({source})")));
+            var labels = HostLabel.Sort(Decorations
+                .Where(d => !IdentityDecorations.Contains(d.Key))
+                .Select(d => new HostLabel(d.Key, d.Value, $"osquery decorations ({source})")));
             var host = new Host(
                 Identifier,
                 name,

@@ -80,13 +80,13 @@ public sealed class OsqueryInventoryReaderTests
     }
 
     [Fact]
-    public void Should_Turn_Decorations_Into_Labels_When_The_Line_Has_Them()
+    public void Should_Turn_Decorations_Into_Labels_And_Identities_Into_Keys_When_The_Line_Has_Them()
     {
         // When
         var web01 = ReadLog("results.log").Entries[0].Host;
 
         // Then
-        Assert.Equal(["host_uuid=4C4C4544-0046-3010-8034-B7C04F4A4D32", "team=payments-sre"], web01.Labels.Select(l => l.ToString()));
+        Assert.Equal(["team=payments-sre"], web01.Labels.Select(l => l.ToString()));
         Assert.Contains(new HostKey(HostKeyKind.MachineUuid, "4c4c4544-0046-3010-8034-b7c04f4a4d32"), web01.Provenance!.Keys);
     }
 
