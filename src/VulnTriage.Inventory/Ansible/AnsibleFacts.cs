@@ -64,12 +64,13 @@ internal static class AnsibleFacts
     /// <summary>The host the facts describe.</summary>
     /// <param name="inventoryName">The host's name in the Ansible inventory (file name, setup header, hostvars key).</param>
     /// <param name="facts">The facts object.</param>
-    /// <param name="where">Where they were read, for evidence (<c>path</c> or <c>path:line</c>).</param>
+    /// <param name="inventory">The inventory they belong to (file or folder), named in the evidence of every fact.</param>
+    /// <param name="where">The record they were read from (<c>path</c> or <c>path:line</c>), for the host's provenance.</param>
     /// <param name="labels">Labels for the host (its groups).</param>
     /// <param name="noFactsNote">The note when the facts have no processor (e.g. why gathering failed); <c>null</c> for the default.</param>
-    public static Host ToHost(string inventoryName, JsonElement facts, string where, ImmutableArray<HostLabel> labels, string? noFactsNote = null)
+    public static Host ToHost(string inventoryName, JsonElement facts, string inventory, string where, ImmutableArray<HostLabel> labels, string? noFactsNote = null)
     {
-        var processors = Processors(facts, where);
+        var processors = Processors(facts, inventory);
         var vendor = Dmi(facts, "system_vendor");
         var product = Dmi(facts, "product_name");
         var dmi = DmiClassifier.Classify(
@@ -98,7 +99,7 @@ internal static class AnsibleFacts
             HostStatus.Unknown,
             false,
             [],
-            DmiClassifier.ToCloud(dmi, DmiClassifier.Ec2InstanceType(dmi, vendor, product), where),
+            DmiClassifier.ToCloud(dmi, DmiClassifier.Ec2InstanceType(dmi, vendor, product), inventory),
             processors,
             Get(facts, "system"),
             processors.IsEmpty ? noFactsNote ?? "no ansible_processor fact (facts not gathered, or gathered without the hardware subset)" : null,
@@ -111,7 +112,7 @@ internal static class AnsibleFacts
     /// index, the vendor id and the brand string (<c>"0","GenuineIntel","Intel(R) Xeon(R) …","1",…</c>); ARM and POWER lists
     /// have no vendor id; on macOS it is one string (<c>machdep.cpu.brand_string</c>).
     /// </summary>
-    internal static ImmutableArray<ProcessorFact> Processors(JsonElement facts, string where)
+    internal static ImmutableArray<ProcessorFact> Processors(JsonElement facts, string inventory)
     {
         var value = Find(facts, "processor");
         if (value is not { } processor)
@@ -119,7 +120,7 @@ internal static class AnsibleFacts
             return [];
         }
 
-        var source = $"ansible_processor ({where})";
+        var source = $"ansible_processor ({inventory})";
         var sockets = Number(Get(facts, "processor_count")) ?? 0;
         if (processor.ValueKind == JsonValueKind.String)
         {

@@ -104,7 +104,7 @@ public static partial class AnsibleInventoryReader
             }
 
             var bytes = InventoryFiles.ReadAll(path);
-            yield return FromBytes(bytes, path, fileName);
+            yield return FromBytes(bytes, path, fileName, directory);
         }
     }
 
@@ -117,10 +117,10 @@ public static partial class AnsibleInventoryReader
             throw new InputException(new Diagnostic(DiagnosticCodes.InventoryValueTooLarge, DiagnosticSeverity.Error, new SourceLocation(path), $"the facts file is larger than {InventoryFiles.MaxHostFileBytes} bytes"));
         }
 
-        yield return FromBytes(buffer.ToArray(), path, path == "-" ? "-" : Path.GetFileName(path));
+        yield return FromBytes(buffer.ToArray(), path, path == "-" ? "-" : Path.GetFileName(path), path);
     }
 
-    private static InventoryEntry FromBytes(byte[] bytes, string path, string fileName)
+    private static InventoryEntry FromBytes(byte[] bytes, string path, string fileName, string inventory)
     {
         var bom = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
         JsonDocument document;
@@ -144,7 +144,7 @@ public static partial class AnsibleInventoryReader
             var facts = AnsibleFacts.FactsOf(document.RootElement, out var inner, at);
             using (inner)
             {
-                return new InventoryEntry(AnsibleFacts.ToHost(HostNameOfFile(fileName, payload), facts, path, []), null);
+                return new InventoryEntry(AnsibleFacts.ToHost(HostNameOfFile(fileName, payload), facts, inventory, path, []), null);
             }
         }
     }
@@ -216,13 +216,13 @@ public static partial class AnsibleInventoryReader
                 var why = JsonFields.Text(document.RootElement, "msg") ?? state.TrimEnd('!').ToLowerInvariant();
                 report(new Diagnostic(InventoryDiagnosticCodes.HostNotGathered, DiagnosticSeverity.Warning, new SourceLocation(source, line, 1),
                     $"host '{host}': setup {state.TrimEnd('!')}; kept without CPU facts"));
-                return new InventoryEntry(AnsibleFacts.ToHost(host, default, where, [], $"Ansible setup {state.TrimEnd('!')}: {why}"), null);
+                return new InventoryEntry(AnsibleFacts.ToHost(host, default, source, where, [], $"Ansible setup {state.TrimEnd('!')}: {why}"), null);
             }
 
             var facts = AnsibleFacts.FactsOf(document.RootElement, out var inner, new SourceLocation(source, line, 1));
             using (inner)
             {
-                return new InventoryEntry(AnsibleFacts.ToHost(host, facts, where, []), null);
+                return new InventoryEntry(AnsibleFacts.ToHost(host, facts, source, where, []), null);
             }
         }
     }
@@ -242,7 +242,7 @@ public static partial class AnsibleInventoryReader
             {
                 if (seen.Add(name))
                 {
-                    hosts.Add(AnsibleFacts.ToHost(name, record.Value, where, []));
+                    hosts.Add(AnsibleFacts.ToHost(name, record.Value, source, where, []));
                 }
 
                 continue;
@@ -269,7 +269,7 @@ public static partial class AnsibleInventoryReader
         {
             if (seen.Add(host))
             {
-                hosts.Add(AnsibleFacts.ToHost(host, default, where, [], "ansible-inventory lists the host but has no facts for it (enable a fact cache and gather facts)"));
+                hosts.Add(AnsibleFacts.ToHost(host, default, source, where, [], "ansible-inventory lists the host but has no facts for it (enable a fact cache and gather facts)"));
             }
         }
 

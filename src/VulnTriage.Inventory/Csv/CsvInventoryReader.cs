@@ -100,10 +100,10 @@ public static class CsvInventoryReader
         var signature = Signature(Get(c.Family), Get(c.Model), Get(c.Stepping), name, at, report);
         ProcessorFact[] processors = brand is null && vendor is null && signature is null
             ? []
-            : [new ProcessorFact(vendor, brand, signature, 0, 0, $"column {c.HeaderOf(c.Cpu, c.Vendor)} ({where})", $"columns {c.HeaderOf(c.Family)}/{c.HeaderOf(c.Model)}/{c.HeaderOf(c.Stepping)} ({where})")];
+            : [new ProcessorFact(vendor, brand, signature, 0, 0, $"column {c.HeaderOf(c.Cpu, c.Vendor)} ({source})", $"columns {c.HeaderOf(c.Family)}/{c.HeaderOf(c.Model)}/{c.HeaderOf(c.Stepping)} ({source})")];
 
         var (status, retired) = Status(Get(c.Status), name, at, report);
-        var labels = HostLabel.Sort(c.Labels.Select(l => Get(l.Index) is { } value ? new HostLabel(l.Key, value, $"column {c.Headers[l.Index]} ({where})") : null).OfType<HostLabel>());
+        var labels = HostLabel.Sort(c.Labels.Select(l => Get(l.Index) is { } value ? new HostLabel(l.Key, value, $"column {c.Headers[l.Index]} ({source})") : null).OfType<HostLabel>());
         var service = Get(c.Service);
         ImmutableArray<RoleRef> roles = service is null ? [] : [new RoleRef(service, Get(c.Role) ?? "")];
         var customIdentifier = Get(c.CustomIdentifier);
@@ -121,7 +121,7 @@ public static class CsvInventoryReader
             status,
             retired,
             roles,
-            Cloud(Get(c.Cloud), Get(c.InstanceType), c.HeaderOf(c.Cloud), where, name, at, report),
+            Cloud(Get(c.Cloud), Get(c.InstanceType), c.HeaderOf(c.Cloud), source, name, at, report),
             [.. processors],
             Get(c.Os),
             processors.Length == 0 ? $"no CPU in the CSV record (column {c.HeaderOf(c.Cpu)})" : null,
@@ -185,7 +185,7 @@ public static class CsvInventoryReader
         }
     }
 
-    private static CloudInfo? Cloud(string? text, string? instanceType, string column, string where, string name, SourceLocation at, Action<Diagnostic> report)
+    private static CloudInfo? Cloud(string? text, string? instanceType, string column, string source, string name, SourceLocation at, Action<Diagnostic> report)
     {
         if (text is null)
         {
@@ -211,7 +211,7 @@ public static class CsvInventoryReader
                 $"host '{name}': cloud '{text}' is not AWS, Google Cloud or Azure; the host is judged on its hardware"));
         }
 
-        return new CloudInfo(provider.Value, text, instanceType, $"column {column} ({where})");
+        return new CloudInfo(provider.Value, text, instanceType, $"column {column} ({source})");
     }
 
     private static InputException Located(CsvFormatException ex, string source) =>

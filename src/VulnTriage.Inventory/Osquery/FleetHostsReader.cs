@@ -48,12 +48,12 @@ public static class FleetHostsReader
                 ?? throw new InputException(new Diagnostic(DiagnosticCodes.InventoryHostMissingIdentity, DiagnosticSeverity.Error, record.Location, "a Fleet host has no hostname"));
             var brand = JsonFields.Text(h, "cpu_brand");
             var logical = JsonFields.Int(h, "cpu_logical_cores") ?? 0;
-            ProcessorFact[] processors = brand is null ? [] : [new ProcessorFact(null, brand, null, logical, 0, $"cpu_brand ({where})", "")];
+            ProcessorFact[] processors = brand is null ? [] : [new ProcessorFact(null, brand, null, logical, 0, $"cpu_brand ({source})", "")];
             var vendor = Clean(JsonFields.Text(h, "hardware_vendor"));
             var model = Clean(JsonFields.Text(h, "hardware_model"));
             var dmi = DmiClassifier.Classify(vendor, model, null, null, null, "hardware_vendor", "hardware_model", "", "", "");
             var labels = JsonFields.Text(h, "team_name") is { } team
-                ? ImmutableArray.Create(new HostLabel("team", team, $"Fleet team_name ({where})"))
+                ? ImmutableArray.Create(new HostLabel("team", team, $"Fleet team_name ({source})"))
                 : [];
             var id = JsonFields.Text(h, "id");
             var keys = new[]
@@ -68,7 +68,7 @@ public static class FleetHostsReader
                 HostStatus.Unknown,
                 false,
                 [],
-                DmiClassifier.ToCloud(dmi, DmiClassifier.Ec2InstanceType(dmi, vendor, model), where),
+                DmiClassifier.ToCloud(dmi, DmiClassifier.Ec2InstanceType(dmi, vendor, model), source),
                 [.. processors],
                 JsonFields.Text(h, "os_version") ?? JsonFields.Text(h, "platform"),
                 processors.Length == 0 ? "Fleet has no cpu_brand for this host" : null,

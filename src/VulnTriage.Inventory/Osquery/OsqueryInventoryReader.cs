@@ -200,12 +200,22 @@ public static class OsqueryInventoryReader
         OsVersion,
     }
 
-    /// <summary>The columns kept of one row of one table (string values), and where it was read.</summary>
-    private sealed record Row(ImmutableDictionary<string, string> Values, SourceLocation At)
+    /// <summary>
+    /// The columns kept of one row of one table, in the order of the table's column list, and where it was read. A plain
+    /// array: a results log keeps a row per host and table until the end, so rows must be small.
+    /// </summary>
+    private sealed record Row(string[] Columns, string?[] Values, SourceLocation At)
     {
-        public string? this[string column] => Values.TryGetValue(column, out var v) && v != "-1" ? v : null;
+        public string? this[string column]
+        {
+            get
+            {
+                var i = Array.IndexOf(Columns, column);
+                return i >= 0 && Values[i] is { } v && v != "-1" ? v : null;
+            }
+        }
 
-        public bool SameValues(Row other) => Values.Count == other.Values.Count && Values.All(kv => other.Values.TryGetValue(kv.Key, out var v) && v == kv.Value);
+        public bool SameValues(Row other) => Values.AsSpan().SequenceEqual(other.Values);
     }
 
     /// <summary>The current rows of one scheduled query (or of one osqueryi run) for one host.</summary>
@@ -238,16 +248,13 @@ public static class OsqueryInventoryReader
                     continue;
                 }
 
-                var values = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-                foreach (var column in columns)
+                var values = new string?[columns.Length];
+                for (var i = 0; i < columns.Length; i++)
                 {
-                    if (JsonFields.Text(row, column) is { } value)
-                    {
-                        values[column] = value;
-                    }
+                    values[i] = JsonFields.Text(row, columns[i]);
                 }
 
-                var read = new Row(values.ToImmutable(), at);
+                var read = new Row(columns, values, at);
                 if (add)
                 {
                     Rows[table] = read;
@@ -313,7 +320,7 @@ public static class OsqueryInventoryReader
                     null,
                     Number(system?["cpu_logical_cores"]) ?? Number(cpuInfo?["logical_processors"]) ?? 0,
                     Number(system?["cpu_sockets"]) ?? 0,
-                    $"{(brandAt == system ? "system_info.cpu_brand" : "cpu_info.model")} ({Where(source, brandAt!.At)})",
+                    $"{(brandAt == system ? "system_info.cpu_brand" : "cpu_info.model")} ({source})",
                     "")];
             var note = processors.Length > 0
                 ? null
@@ -369,12 +376,12 @@ public static class OsqueryInventoryReader
             // The instance metadata tables answer only where the provider's metadata service does: the strongest sign.
             if (ec2 is not null)
             {
-                return new CloudInfo(CloudProvider.Aws, "aws", ec2["instance_type"], $"ec2_instance_metadata ({Where(source, ec2.At)})");
+                return new CloudInfo(CloudProvider.Aws, "aws", ec2["instance_type"], $"ec2_instance_metadata ({source})");
             }
 
             if (azure is not null)
             {
-                return new CloudInfo(CloudProvider.Azure, "azure", azure["vm_size"], $"azure_instance_metadata ({Where(source, azure.At)})");
+                return new CloudInfo(CloudProvider.Azure, "azure", azure["vm_size"], $"azure_instance_metadata ({source})");
             }
 
             if (system is null)
@@ -385,7 +392,7 @@ public static class OsqueryInventoryReader
             var vendor = system["hardware_vendor"];
             var model = system["hardware_model"];
             var dmi = DmiClassifier.Classify(vendor, model, null, null, null, "system_info.hardware_vendor", "system_info.hardware_model", "", "", "");
-            return DmiClassifier.ToCloud(dmi, DmiClassifier.Ec2InstanceType(dmi, vendor, model), Where(source, system.At));
+            return DmiClassifier.ToCloud(dmi, DmiClassifier.Ec2InstanceType(dmi, vendor, model), source);
         }
 
         private static int? Number(string? text) =>

@@ -31,8 +31,9 @@ public static class ProbeDirectoryReader
     /// <param name="bytes">The document.</param>
     /// <param name="path">Its path, for diagnostics and evidence.</param>
     /// <param name="report">Receives infos.</param>
+    /// <param name="inventory">The folder (or file) given as the inventory, named in the evidence; default: <paramref name="path"/>.</param>
     /// <returns>The host and its facts.</returns>
-    public static InventoryEntry ReadFile(byte[] bytes, string path, Action<Diagnostic> report)
+    public static InventoryEntry ReadFile(byte[] bytes, string path, Action<Diagnostic> report, string? inventory = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(path);
@@ -53,7 +54,7 @@ public static class ProbeDirectoryReader
         var host = ProbeToHost.ToHost(probe);
         var stem = Path.GetFileNameWithoutExtension(path);
         var name = probe.Hostname ?? stem;
-        var where = path;
+        var where = inventory ?? path;
         host = host with
         {
             Id = name,
@@ -63,7 +64,7 @@ public static class ProbeDirectoryReader
             Status = HostStatus.Unknown,
             Processors = [.. host.Processors.Select(p => p with { Source = $"cpu ({where})", SignatureSource = $"cpu family/model/stepping ({where})" })],
             Cloud = host.Cloud is { } cloud ? cloud with { Evidence = $"{cloud.Evidence} ({where})" } : null,
-            Provenance = HostProvenance.Of(where, [HostKey.TryCreate(HostKeyKind.Name, stem == name ? null : stem)]),
+            Provenance = HostProvenance.Of(path, [HostKey.TryCreate(HostKeyKind.Name, stem == name ? null : stem)]),
         };
         return new InventoryEntry(host, facts);
     }
@@ -77,7 +78,7 @@ public static class ProbeDirectoryReader
                 continue;
             }
 
-            yield return ReadFile(InventoryFiles.ReadAll(path), path, report);
+            yield return ReadFile(InventoryFiles.ReadAll(path), path, report, directory);
         }
     }
 

@@ -62,10 +62,11 @@ public enum InventoryFormat
 /// <summary>One <c>--inventory</c> argument: an optional kind and a path (<c>-</c> for standard input).</summary>
 /// <param name="Kind">The kind named before the colon, or <c>null</c> to detect it from the content.</param>
 /// <param name="Path">File or directory path, or <c>-</c>; empty for the live Mackerel API.</param>
-public sealed record InventorySpec(InventoryKind? Kind, string Path)
+/// <param name="Argument">The argument as the user wrote it (e.g. <c>fleet:hosts.json</c>), when parsed from one.</param>
+public sealed record InventorySpec(InventoryKind? Kind, string Path, string? Argument = null)
 {
     /// <summary>The argument as the user wrote it, for diagnostics and the report.</summary>
-    public string Display => Kind switch
+    public string Display => Argument ?? Kind switch
     {
         InventoryKind.MackerelApi => "mackerel",
         null => Path,
@@ -82,17 +83,17 @@ public sealed record InventorySpec(InventoryKind? Kind, string Path)
         ArgumentNullException.ThrowIfNull(argument);
         if (argument == "mackerel")
         {
-            return new InventorySpec(InventoryKind.MackerelApi, "");
+            return new InventorySpec(InventoryKind.MackerelApi, "", argument);
         }
 
         var colon = argument.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0 && TryParseKind(argument[..colon], out var kind))
         {
             var path = argument[(colon + 1)..];
-            return path.Length == 0 ? null : new InventorySpec(kind, path);
+            return path.Length == 0 ? null : new InventorySpec(kind, path, argument);
         }
 
-        return new InventorySpec(null, argument);
+        return new InventorySpec(null, argument, argument);
     }
 
     /// <summary>The kind names accepted before the colon.</summary>

@@ -68,7 +68,8 @@ public sealed class AnsibleInventoryReaderTests
         // Then
         Assert.Equal(2, entries.Count);
         AssertAnsicli01(entries[0].Host);
-        Assert.Equal("ansible_processor (setup.txt:2)", entries[0].Host.Processors[0].Source);
+        Assert.Equal("ansible_processor (setup.txt)", entries[0].Host.Processors[0].Source);
+        Assert.Equal(["setup.txt:2"], entries[0].Host.Provenance!.Sources);
         var unreachable = entries[1].Host;
         Assert.Equal("ansicli02.fen9.li", unreachable.Name);
         Assert.Empty(unreachable.Processors);

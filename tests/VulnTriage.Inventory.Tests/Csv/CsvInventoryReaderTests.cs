@@ -27,8 +27,9 @@ public sealed class CsvInventoryReaderTests
         // Then
         var cpu = Assert.Single(hosts["db01.dc1.example.com"].Processors);
         Assert.Equal(("GenuineIntel", "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz", new CpuSignature(6, 85, 4)), (cpu.VendorId, cpu.BrandString, cpu.Signature));
-        Assert.Equal("column cpu_model/vendor_id (cmdb.csv:2)", cpu.Source);
-        Assert.Equal("columns cpu_family/cpu_model_number/cpu_stepping (cmdb.csv:2)", cpu.SignatureSource);
+        Assert.Equal("column cpu_model/vendor_id (cmdb.csv)", cpu.Source);
+        Assert.Equal("columns cpu_family/cpu_model_number/cpu_stepping (cmdb.csv)", cpu.SignatureSource);
+        Assert.Equal(["cmdb.csv:2"], hosts["db01.dc1.example.com"].Provenance!.Sources);
         Assert.Equal([new RoleRef("Payments", "db")], hosts["db01.dc1.example.com"].Roles);
         Assert.Null(hosts["db01.dc1.example.com"].Cloud);
     }
@@ -45,7 +46,7 @@ public sealed class CsvInventoryReaderTests
         Assert.Equal(new CpuSignature(6, 85, 4), cpu.Signature);
 
         // The record after the two-line field keeps its own line number.
-        Assert.Equal("column cpu_model/vendor_id (cmdb.csv:5)", hosts["ip-10-0-1-23.ap-northeast-1.compute.internal"].Processors[0].Source);
+        Assert.Equal(["cmdb.csv:5"], hosts["ip-10-0-1-23.ap-northeast-1.compute.internal"].Provenance!.Sources);
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class CsvInventoryReaderTests
         Assert.Equal((CloudProvider.Aws, "m5.large", HostStatus.Working), (ec2.Cloud!.Provider, ec2.Cloud.InstanceType, ec2.Status));
         Assert.True(hosts["db00.dc1.example.com"].IsRetired);
         Assert.Equal("team=payments-sre", Assert.Single(hosts["db01.dc1.example.com"].Labels).ToString());
-        Assert.Equal("column label.team (cmdb.csv:2)", hosts["db01.dc1.example.com"].Labels[0].Source);
+        Assert.Equal("column label.team (cmdb.csv)", hosts["db01.dc1.example.com"].Labels[0].Source);
     }
 
     [Fact]

@@ -54,9 +54,9 @@ public sealed class InventoryDetectorTests
     [InlineData("mackerel", null, InventoryKind.MackerelApi, "")]
     [InlineData("-", null, null, "-")]
     [InlineData("hosts.json", null, null, "hosts.json")]
-    [InlineData("csv:cmdb.csv", "csv:cmdb.csv", InventoryKind.Csv, "cmdb.csv")]
-    [InlineData("fleet:hosts.json", "osquery:hosts.json", InventoryKind.Osquery, "hosts.json")]
-    [InlineData("ansible:-", "ansible:-", InventoryKind.Ansible, "-")]
+    [InlineData("csv:cmdb.csv", null, InventoryKind.Csv, "cmdb.csv")]
+    [InlineData("fleet:hosts.json", null, InventoryKind.Osquery, "hosts.json")]
+    [InlineData("ansible:-", null, InventoryKind.Ansible, "-")]
     [InlineData("./a:b.json", null, null, "./a:b.json")]
     [InlineData("ftp:x", null, null, "ftp:x")]
     public void Should_Split_Kind_And_Path_Only_For_Known_Kinds(string argument, string? display, InventoryKind? kind, string path)
