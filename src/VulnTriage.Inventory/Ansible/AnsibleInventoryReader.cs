@@ -110,14 +110,7 @@ public static partial class AnsibleInventoryReader
 
     private static IEnumerable<InventoryEntry> ReadFactsFileIterator(Stream stream, string path)
     {
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        if (buffer.Length > InventoryFiles.MaxHostFileBytes)
-        {
-            throw new InputException(new Diagnostic(DiagnosticCodes.InventoryValueTooLarge, DiagnosticSeverity.Error, new SourceLocation(path), $"the facts file is larger than {InventoryFiles.MaxHostFileBytes} bytes"));
-        }
-
-        yield return FromBytes(buffer.ToArray(), path, path == "-" ? "-" : Path.GetFileName(path), path);
+        yield return FromBytes(InventoryFiles.ReadAll(stream, path), path, path == "-" ? "-" : Path.GetFileName(path), path);
     }
 
     private static InventoryEntry FromBytes(byte[] bytes, string path, string fileName, string inventory)

@@ -35,6 +35,14 @@ internal static class InventoryFiles
     public static byte[] ReadAll(string path, int maxBytes = MaxHostFileBytes)
     {
         using var stream = OpenRead(path);
+        return ReadAll(stream, path, maxBytes);
+    }
+
+    /// <summary>Reads a whole stream (a per-host document given as a file or on standard input), refusing more than <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="InputException">VT1007 when it cannot be read, VT1005 when it is too large.</exception>
+    public static byte[] ReadAll(Stream stream, string path, int maxBytes = MaxHostFileBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();
         var chunk = new byte[1 << 16];
         try

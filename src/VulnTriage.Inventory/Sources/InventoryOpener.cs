@@ -85,9 +85,7 @@ public static class InventoryOpener
 
     private static IEnumerable<InventoryEntry> ProbeFile(Stream stream, string path, Action<Diagnostic> report)
     {
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        yield return ProbeDirectoryReader.ReadFile(buffer.ToArray(), path, report);
+        yield return ProbeDirectoryReader.ReadFile(InventoryFiles.ReadAll(stream, path), path, report);
     }
 
     private static IEnumerable<InventoryEntry> ReadDirectory(InventorySpec spec, string path, Action<Diagnostic> report)
@@ -192,6 +190,9 @@ public static class MergedInventory
         }
 
         var merged = HostMerge.Merge(inventories);
+
+        // The merged records are all that is needed from here on: let the inputs go before the triage holds its findings.
+        inventories.Clear();
         foreach (var diagnostic in merged.Diagnostics)
         {
             report(diagnostic);
