@@ -115,11 +115,26 @@ internal static class OtherFormatsGenerator
         var (vendor, model) = Dmi(s);
         var row = new Dictionary<string, object>
         {
-            ["hostname"] = s.Name, ["uuid"] = Uuid(s.Index), ["cpu_type"] = "x86_64", ["cpu_subtype"] = s.Os == "windows" ? "-1" : s.Cpu.Model.ToString(CultureInfo.InvariantCulture),
-            ["cpu_brand"] = s.Cpu.Brand, ["cpu_physical_cores"] = (s.Logical / 2).ToString(CultureInfo.InvariantCulture), ["cpu_logical_cores"] = s.Logical.ToString(CultureInfo.InvariantCulture),
-            ["cpu_sockets"] = "1", ["cpu_microcode"] = "", ["physical_memory"] = "34359738368", ["hardware_vendor"] = vendor, ["hardware_model"] = model,
-            ["hardware_version"] = "", ["hardware_serial"] = "", ["board_vendor"] = vendor, ["board_model"] = "", ["board_version"] = "", ["board_serial"] = "",
-            ["computer_name"] = s.Name.Split('.')[0], ["local_hostname"] = s.Name,
+            ["hostname"] = s.Name,
+            ["uuid"] = Uuid(s.Index),
+            ["cpu_type"] = "x86_64",
+            ["cpu_subtype"] = s.Os == "windows" ? "-1" : s.Cpu.Model.ToString(CultureInfo.InvariantCulture),
+            ["cpu_brand"] = s.Cpu.Brand,
+            ["cpu_physical_cores"] = (s.Logical / 2).ToString(CultureInfo.InvariantCulture),
+            ["cpu_logical_cores"] = s.Logical.ToString(CultureInfo.InvariantCulture),
+            ["cpu_sockets"] = "1",
+            ["cpu_microcode"] = "",
+            ["physical_memory"] = "34359738368",
+            ["hardware_vendor"] = vendor,
+            ["hardware_model"] = model,
+            ["hardware_version"] = "",
+            ["hardware_serial"] = "",
+            ["board_vendor"] = vendor,
+            ["board_model"] = "",
+            ["board_version"] = "",
+            ["board_serial"] = "",
+            ["computer_name"] = s.Name.Split('.')[0],
+            ["local_hostname"] = s.Name,
         };
         Line(w, s, "pack_vulntriage_system_info", row);
         if (s.Cloud == "ec2")
@@ -136,8 +151,15 @@ internal static class OtherFormatsGenerator
     {
         var line = new Dictionary<string, object>
         {
-            ["snapshot"] = new[] { row }, ["action"] = "snapshot", ["name"] = query, ["hostIdentifier"] = s.Name,
-            ["calendarTime"] = "Wed Jan  1 00:00:00 2025 UTC", ["unixTime"] = 1735689600, ["epoch"] = 0, ["counter"] = 0, ["numerics"] = false,
+            ["snapshot"] = new[] { row },
+            ["action"] = "snapshot",
+            ["name"] = query,
+            ["hostIdentifier"] = s.Name,
+            ["calendarTime"] = "Wed Jan  1 00:00:00 2025 UTC",
+            ["unixTime"] = 1735689600,
+            ["epoch"] = 0,
+            ["counter"] = 0,
+            ["numerics"] = false,
             ["decorations"] = new Dictionary<string, string> { ["host_uuid"] = Uuid(s.Index), ["team"] = s.Service.ToLowerInvariant() + "-team" },
         };
         w.Write(JsonSerializer.Serialize(line));
@@ -149,14 +171,34 @@ internal static class OtherFormatsGenerator
         var (vendor, model) = Dmi(s);
         var host = new Dictionary<string, object>
         {
-            ["created_at"] = "2025-01-01T00:00:00Z", ["updated_at"] = "2025-01-01T01:00:00Z", ["id"] = s.Index + 1, ["detail_updated_at"] = "2025-01-01T01:00:00Z",
-            ["seen_time"] = "2025-01-01T01:05:00Z", ["hostname"] = s.Name, ["uuid"] = Uuid(s.Index), ["platform"] = s.Os == "windows" ? "windows" : "ubuntu",
-            ["osquery_version"] = "5.13.1", ["os_version"] = s.Os == "windows" ? "Microsoft Windows Server 2019 Standard" : "Ubuntu 22.04.3 LTS",
-            ["platform_like"] = "debian", ["uptime"] = 8305000000000, ["memory"] = 34359738368, ["cpu_type"] = "x86_64",
-            ["cpu_subtype"] = s.Cpu.Model.ToString(CultureInfo.InvariantCulture), ["cpu_brand"] = s.Cpu.Brand, ["cpu_physical_cores"] = s.Logical / 2,
-            ["cpu_logical_cores"] = s.Logical, ["hardware_vendor"] = vendor, ["hardware_model"] = model, ["hardware_version"] = "", ["hardware_serial"] = "",
-            ["computer_name"] = s.Name.Split('.')[0], ["display_name"] = s.Name.Split('.')[0], ["primary_ip"] = "10.0.0.1", ["team_id"] = 1,
-            ["team_name"] = s.Service.ToLowerInvariant() + "-team", ["status"] = "online",
+            ["created_at"] = "2025-01-01T00:00:00Z",
+            ["updated_at"] = "2025-01-01T01:00:00Z",
+            ["id"] = s.Index + 1,
+            ["detail_updated_at"] = "2025-01-01T01:00:00Z",
+            ["seen_time"] = "2025-01-01T01:05:00Z",
+            ["hostname"] = s.Name,
+            ["uuid"] = Uuid(s.Index),
+            ["platform"] = s.Os == "windows" ? "windows" : "ubuntu",
+            ["osquery_version"] = "5.13.1",
+            ["os_version"] = s.Os == "windows" ? "Microsoft Windows Server 2019 Standard" : "Ubuntu 22.04.3 LTS",
+            ["platform_like"] = "debian",
+            ["uptime"] = 8305000000000,
+            ["memory"] = 34359738368,
+            ["cpu_type"] = "x86_64",
+            ["cpu_subtype"] = s.Cpu.Model.ToString(CultureInfo.InvariantCulture),
+            ["cpu_brand"] = s.Cpu.Brand,
+            ["cpu_physical_cores"] = s.Logical / 2,
+            ["cpu_logical_cores"] = s.Logical,
+            ["hardware_vendor"] = vendor,
+            ["hardware_model"] = model,
+            ["hardware_version"] = "",
+            ["hardware_serial"] = "",
+            ["computer_name"] = s.Name.Split('.')[0],
+            ["display_name"] = s.Name.Split('.')[0],
+            ["primary_ip"] = "10.0.0.1",
+            ["team_id"] = 1,
+            ["team_name"] = s.Service.ToLowerInvariant() + "-team",
+            ["status"] = "online",
         };
         w.Write(JsonSerializer.Serialize(host));
     }
@@ -174,11 +216,20 @@ internal static class OtherFormatsGenerator
 
         var facts = new SortedDictionary<string, object>(StringComparer.Ordinal)
         {
-            ["ansible_processor"] = processor, ["ansible_processor_count"] = 1, ["ansible_processor_vcpus"] = s.Logical,
-            ["ansible_system_vendor"] = vendor, ["ansible_product_name"] = model, ["ansible_bios_vendor"] = vendor, ["ansible_bios_version"] = "1.0",
-            ["ansible_product_uuid"] = Uuid(s.Index).ToLowerInvariant(), ["ansible_chassis_asset_tag"] = s.Cloud == "AzureVM" ? AzureTag : "NA",
-            ["ansible_fqdn"] = s.Name, ["ansible_hostname"] = s.Name.Split('.')[0], ["ansible_system"] = s.Os == "windows" ? "Win32NT" : "Linux",
-            ["gather_subset"] = new[] { "all" }, ["module_setup"] = true,
+            ["ansible_processor"] = processor,
+            ["ansible_processor_count"] = 1,
+            ["ansible_processor_vcpus"] = s.Logical,
+            ["ansible_system_vendor"] = vendor,
+            ["ansible_product_name"] = model,
+            ["ansible_bios_vendor"] = vendor,
+            ["ansible_bios_version"] = "1.0",
+            ["ansible_product_uuid"] = Uuid(s.Index).ToLowerInvariant(),
+            ["ansible_chassis_asset_tag"] = s.Cloud == "AzureVM" ? AzureTag : "NA",
+            ["ansible_fqdn"] = s.Name,
+            ["ansible_hostname"] = s.Name.Split('.')[0],
+            ["ansible_system"] = s.Os == "windows" ? "Win32NT" : "Linux",
+            ["gather_subset"] = new[] { "all" },
+            ["module_setup"] = true,
         };
         w.Write(JsonSerializer.Serialize(new Dictionary<string, string> { ["__payload__"] = JsonSerializer.Serialize(facts) }));
     }
@@ -189,17 +240,31 @@ internal static class OtherFormatsGenerator
         var cloud = s.Cloud switch { "ec2" => "aws", "gce" => "gcp", "AzureVM" => "azure", _ => null };
         var doc = new Dictionary<string, object?>
         {
-            ["schema"] = "vulntriage-probe/1", ["hostname"] = s.Name, ["kernel"] = new Dictionary<string, string> { ["release"] = "5.15.0-91-generic" },
+            ["schema"] = "vulntriage-probe/1",
+            ["hostname"] = s.Name,
+            ["kernel"] = new Dictionary<string, string> { ["release"] = "5.15.0-91-generic" },
             ["cpu"] = new Dictionary<string, object?>
             {
-                ["vendor_id"] = s.Cpu.Vendor, ["model_name"] = s.Cpu.Brand, ["family"] = s.Cpu.Family, ["model"] = s.Cpu.Model, ["stepping"] = s.Cpu.Stepping,
-                ["microcode"] = null, ["logical_cpus"] = s.Logical, ["sockets"] = 1, ["hypervisor_flag"] = cloud is not null,
+                ["vendor_id"] = s.Cpu.Vendor,
+                ["model_name"] = s.Cpu.Brand,
+                ["family"] = s.Cpu.Family,
+                ["model"] = s.Cpu.Model,
+                ["stepping"] = s.Cpu.Stepping,
+                ["microcode"] = null,
+                ["logical_cpus"] = s.Logical,
+                ["sockets"] = 1,
+                ["hypervisor_flag"] = cloud is not null,
             },
             ["platform"] = new Dictionary<string, string?> { ["sys_vendor"] = vendor, ["product_name"] = model, ["chassis_asset_tag"] = cloud == "azure" ? AzureTag : null },
-            ["firmware"] = Array.Empty<object>(), ["mei"] = Array.Empty<object>(),
+            ["firmware"] = Array.Empty<object>(),
+            ["mei"] = Array.Empty<object>(),
             ["virtualization"] = new Dictionary<string, object?> { ["virtual"] = cloud is not null, ["hypervisor"] = null, ["evidence"] = Array.Empty<string>() },
-            ["cloud"] = cloud, ["vulnerabilities"] = new Dictionary<string, string>(), ["notes"] = Array.Empty<string>(),
-            ["missing"] = Array.Empty<string>(), ["problems"] = Array.Empty<object>(), ["truncated"] = false,
+            ["cloud"] = cloud,
+            ["vulnerabilities"] = new Dictionary<string, string>(),
+            ["notes"] = Array.Empty<string>(),
+            ["missing"] = Array.Empty<string>(),
+            ["problems"] = Array.Empty<object>(),
+            ["truncated"] = false,
         };
         w.Write(JsonSerializer.Serialize(doc, Indented));
         w.Write('\n');
