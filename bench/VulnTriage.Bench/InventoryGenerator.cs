@@ -23,7 +23,7 @@ internal sealed record CpuModel(
 internal static class InventoryGenerator
 {
     // On-premises processors: the in-scope and out-of-scope parts of samples/README.md, weighted towards servers.
-    private static readonly CpuModel[] OnPrem =
+    internal static readonly CpuModel[] OnPrem =
     [
         new("GenuineIntel", "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz", 6, 85, 4, true, "22528 KB", "3700", 10),
         new("GenuineIntel", "Intel(R) Xeon(R) Silver 4110 CPU @ 2.10GHz", 6, 85, 4, true, "11264 KB", "3000", 8),
@@ -53,10 +53,10 @@ internal static class InventoryGenerator
         new("AuthenticAMD", "AMD Ryzen 7 3700X 8-Core Processor", 23, 113, 0, true, "512 KB", "3600", 1),
     ];
 
-    private static readonly CpuModel QemuSkylake =
+    internal static readonly CpuModel QemuSkylake =
         new("GenuineIntel", "Intel Xeon Processor (Skylake, IBRS)", 6, 85, 4, false, "16384 KB", "2095.078", 1);
 
-    private static readonly (string Provider, string Type, CpuModel Cpu)[] Clouds =
+    internal static readonly (string Provider, string Type, CpuModel Cpu)[] Clouds =
     [
         ("ec2", "m5.4xlarge", new("GenuineIntel", "Intel(R) Xeon(R) Platinum 8175M CPU @ 2.50GHz", 6, 85, 4, true, "33792 KB", "2499.998", 1)),
         ("ec2", "c6a.4xlarge", new("AuthenticAMD", "AMD EPYC 7R13 Processor", 25, 1, 1, true, "512 KB", "2649.998", 1)),
@@ -65,7 +65,7 @@ internal static class InventoryGenerator
         ("AzureVM", "Standard_D16as_v5", new("AuthenticAMD", "AMD EPYC 7763 64-Core Processor", 25, 1, 1, true, "512 KB", "2445.405", 1)),
     ];
 
-    private static readonly (string Service, string[] Roles)[] Services =
+    internal static readonly (string Service, string[] Roles)[] Services =
     [
         ("Payments", ["db", "api", "batch"]),
         ("Shop", ["web", "batch", "cache"]),
@@ -75,7 +75,7 @@ internal static class InventoryGenerator
         ("Analytics", ["etl", "worker"]),
     ];
 
-    private static readonly string[] Datacenters = ["dc1", "dc2", "dc3", "factory1", "factory2"];
+    internal static readonly string[] Datacenters = ["dc1", "dc2", "dc3", "factory1", "factory2"];
 
     private static readonly string[] MemoryKeys =
     [
@@ -210,7 +210,7 @@ internal static class InventoryGenerator
         w.WriteEndObject();
     }
 
-    private static CpuModel PickOnPrem(Random random)
+    internal static CpuModel PickOnPrem(Random random)
     {
         var ticket = random.Next(TotalOnPremWeight);
         foreach (var cpu in OnPrem)
@@ -441,9 +441,9 @@ internal static class InventoryGenerator
     }
 #pragma warning restore CA5394
 
-    private static string GceInstanceId(int index) => Invariant($"{4_815_162_342_000_000_000L + index}");
+    internal static string GceInstanceId(int index) => Invariant($"{4_815_162_342_000_000_000L + index}");
 
-    private static string AzureVmId(int index) => Invariant($"8b0e4f8e-3c1a-4c6e-9f0e-{index:x12}");
+    internal static string AzureVmId(int index) => Invariant($"8b0e4f8e-3c1a-4c6e-9f0e-{index:x12}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -11,9 +11,12 @@ internal static class Program
 {
     private const string Usage = """
         usage:
-          VulnTriage.Bench generate [--hosts N] [--cpus N] [--seed N] [--indent N] --out FILE
+          VulnTriage.Bench generate [--format mackerel|osquery|fleet|ansible|csv|probe --from MKR-FILE] [--hosts N] [--cpus N] [--seed N] [--indent N] --out PATH
               Writes a `mkr hosts -v`-style JSON array (default 20000 hosts x 16 logical CPUs, seed 86,
               compact, about 94 MB; --indent 4 gives mkr's exact layout, about 199 MB). Streams to disk.
+              Other formats (issue 14): an osqueryd results log, a Fleet hosts export, a CMDB CSV (files), an
+              ansible-core 2.19 fact cache or a folder of probe documents (directories, one file per host), for the
+              hosts of the mkr file given with --from.
           VulnTriage.Bench identify [--corpus FILE] [--passes N] [--hosts N] [--runs N]
               Identifications per second over the corpus (default
               tests/VulnTriage.Core.Tests/testdata/cpu/corpus.tsv, run from the repository root):
@@ -86,8 +89,14 @@ internal static class Program
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         long bytes;
-        using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        var format = options.GetValueOrDefault("format", "mackerel");
+        if (format != "mackerel")
         {
+            bytes = OtherFormatsGenerator.Write(format, path, options.TryGetValue("from", out var from) ? from : throw new ArgumentException("--format " + format + " needs --from FILE (a generated mkr hosts -v file: the same hosts in another format)"));
+        }
+        else
+        {
+            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
             InventoryGenerator.Write(stream, settings);
             bytes = stream.Length;
         }
@@ -95,7 +104,7 @@ internal static class Program
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"wrote {path}: {settings.Hosts} hosts x {settings.LogicalCpus} logical CPUs, {bytes / 1_000_000.0:F1} MB in {elapsed.TotalSeconds:F1} s"));
+            $"wrote {path} ({format}): {settings.Hosts} hosts x {settings.LogicalCpus} logical CPUs, {bytes / 1_000_000.0:F1} MB in {elapsed.TotalSeconds:F1} s"));
         return 0;
     }
 

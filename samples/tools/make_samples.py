@@ -648,6 +648,11 @@ def main():
         with open(os.path.join(fd, f"{name}.json"), "w", encoding="utf-8", newline="\n") as f:
             f.write(json.dumps({"firmware": fw}, indent=2) + "\n")
 
+    # The same fleet in the other inventory formats (samples/tools/other_formats.py).
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import other_formats
+    other_formats.write_all(SAMPLES, HOSTS, FACTS, CPUS)
+
     # README table
     rows = ["| # | Host | Status | Environment | CPU (signature, logical CPUs) | Facts | Expected verdict | Why |",
             "|---|---|---|---|---|---|---|---|"]

@@ -592,14 +592,18 @@ public sealed class StateDatabase : IDisposable
 /// <summary>The JSON form of a <see cref="SelectorTarget"/> in <c>run_findings.target</c>.</summary>
 internal static class TargetJson
 {
-    public static string Write(SelectorTarget t) => JsonSerializer.Serialize(new Dto(t.HostId, t.HostName, [.. t.Roles], t.SystemVendor, t.ProductName, [.. t.CpuModelNumbers], [.. t.CpuNames]));
+    public static string Write(SelectorTarget t) =>
+        JsonSerializer.Serialize(new Dto(t.HostId, t.HostName, [.. t.Roles], t.SystemVendor, t.ProductName, [.. t.CpuModelNumbers], [.. t.CpuNames], t.Labels.IsDefaultOrEmpty ? null : [.. t.Labels]));
 
     public static SelectorTarget? Read(string json)
     {
         try
         {
             var d = JsonSerializer.Deserialize<Dto>(json);
-            return d is null ? null : new SelectorTarget(d.HostId ?? "", d.HostName ?? "", [.. d.Roles ?? []], d.SystemVendor, d.ProductName, [.. d.CpuModelNumbers ?? []], [.. d.CpuNames ?? []]);
+            return d is null ? null : new SelectorTarget(d.HostId ?? "", d.HostName ?? "", [.. d.Roles ?? []], d.SystemVendor, d.ProductName, [.. d.CpuModelNumbers ?? []], [.. d.CpuNames ?? []])
+            {
+                Labels = [.. d.Labels ?? []],
+            };
         }
         catch (JsonException)
         {
@@ -607,5 +611,5 @@ internal static class TargetJson
         }
     }
 
-    private sealed record Dto(string? HostId, string? HostName, string[]? Roles, string? SystemVendor, string? ProductName, string[]? CpuModelNumbers, string[]? CpuNames);
+    private sealed record Dto(string? HostId, string? HostName, string[]? Roles, string? SystemVendor, string? ProductName, string[]? CpuModelNumbers, string[]? CpuNames, string[]? Labels = null);
 }

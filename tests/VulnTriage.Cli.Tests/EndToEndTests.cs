@@ -67,6 +67,22 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public void Should_Merge_Inventories_Of_Several_Kinds_When_Run_As_A_Process()
+    {
+        // When: the osquery log from a pipe, the Ansible cache, the CMDB CSV with its column map
+        var (code, stdout, stderr) = RunProcess(
+            Path.Combine(CliRunner.Samples, "osquery", "osqueryd.results.log"),
+            "triage", "INTEL-SA-00086", "--inventory", "-", "--inventory", "ansible:" + Path.Combine(CliRunner.Samples, "ansible", "fact_cache"),
+            "--inventory", "csv:" + Path.Combine(CliRunner.Samples, "csv", "hosts.csv"), "--map", "status=lifecycle,model=cpu_model_id,label.team=owner_team",
+            "--facts", CliRunner.SampleFacts, "--format", "json", "--group-by", "label:team");
+
+        // Then: 40 CMDB hosts minus the 2 retired ones, one finding each
+        Assert.True(code == 1, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(38, doc.RootElement.GetProperty("findings").GetArrayLength());
+    }
+
+    [Fact]
     public void Should_Run_Hosts_And_Advisories_When_Run_As_A_Process()
     {
         // Then

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using VulnTriage.Core.Inventory;
 using VulnTriage.Core.Matching;
 using VulnTriage.Core.Reporting;
 using VulnTriage.Reports.Tests.Support;
@@ -112,6 +114,29 @@ public sealed class ReportSummaryTests
         Assert.Equal(["db01"], groups[2].Findings.Select(f => f.Host.Name));
         Assert.Equal(["lonely"], groups[^1].Findings.Select(f => f.Host.Name));
         Assert.All(groups.SelectMany(g => g.Findings), f => Assert.True(f.Verdict.FailRank() < 3));
+    }
+
+    [Fact]
+    public void Should_GroupByLabelValue_And_ListUnlabelledHostsLast_When_GroupingByLabel()
+    {
+        // Given: the scenario with team labels on two hosts (one of them with two teams)
+        var report = Scenario.Report();
+        var labelled = report.Findings.Select(f => f.Host.Name switch
+        {
+            "db01" => f with { Host = f.Host with { Labels = [new HostLabel("team", "dba", "csv"), new HostLabel("team", "payments", "csv")] } },
+            "db02" => f with { Host = f.Host with { Labels = [new HostLabel("Team", "dba", "osquery decorations")] } },
+            _ => f,
+        }).ToImmutableArray();
+
+        // When
+        var groups = ReportSummary.Create(report with { Findings = labelled }, new ReportOptions("ja", GroupBy.Label, "team")).Advisories[0].ActionGroups;
+
+        // Then
+        Assert.Equal(["team=dba", "team=payments", null], groups.Select(g => g.Key));
+        Assert.Equal(["db01", "db02"], groups[0].Findings.Select(f => f.Host.Name));
+        Assert.Equal(["db01"], groups[1].Findings.Select(f => f.Host.Name));
+        Assert.Equal("（team ラベルなし）", groups[^1].Label);
+        Assert.DoesNotContain(groups[^1].Findings, f => f.Host.Name is "db01" or "db02");
     }
 
     [Fact]

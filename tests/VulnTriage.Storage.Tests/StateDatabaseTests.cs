@@ -51,6 +51,49 @@ public sealed class StateDatabaseTests
     }
 
     [Fact]
+    public void Should_Keep_Every_Decision_And_Accept_Label_Selectors_When_Migrating_A_Version_1_File()
+    {
+        // Given: a file made by the first release (schema 1 only), with a decision and its revocation
+        using var tmp = new TempDb();
+        using (var c = new SqliteConnection($"Data Source={tmp.Path};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = StateDatabase.Migrations[0].Sql + """
+                CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+                INSERT INTO schema_version VALUES (1, '0001_initial', '2026-11-01T00:00:00Z');
+                INSERT INTO decisions (id, advisory_id, selector_kind, selector_value, verdict, justification, author, decided_at)
+                    VALUES ('d-1', 'INTEL-SA-00086', 'host', 'db01', 'not_affected', 'vendor page', 'alice', '2026-11-01T00:00:00Z');
+                INSERT INTO decisions (id, advisory_id, selector_kind, selector_value, verdict, justification, author, decided_at, revokes)
+                    VALUES ('d-2', 'INTEL-SA-00086', 'host', 'db01', 'not_affected', 'BIOS downgraded', 'bob', '2026-11-02T00:00:00Z', 'd-1');
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        // When
+        using var db = tmp.Open();
+        db.AddDecision(D("d-3", SelectorKind.Label, "team=factory-ot"));
+
+        // Then: the old records are there, in order, the revocation still points at its decision, the new kind is stored
+        Assert.Equal(StateDatabase.Migrations.Count, db.SchemaVersion);
+        Assert.Equal(["d-1", "d-2", "d-3"], db.Decisions().Select(d => d.Id));
+        Assert.Equal("d-1", db.Decisions()[1].Revokes);
+        Assert.Equal(new DecisionSelector(SelectorKind.Label, "team=factory-ot"), db.Decisions()[2].Selector);
+        Assert.Equal("ok", db.IntegrityCheck());
+
+        // …and the audit trail is still append-only.
+        using var raw = new SqliteConnection($"Data Source={tmp.Path};Pooling=False");
+        raw.Open();
+        using var delete = raw.CreateCommand();
+        delete.CommandText = "DELETE FROM decisions WHERE id = 'd-1'";
+        Assert.Throws<SqliteException>(() => delete.ExecuteNonQuery());
+        using var fk = raw.CreateCommand();
+        fk.CommandText = "PRAGMA foreign_key_check";
+        using var reader = fk.ExecuteReader();
+        Assert.False(reader.Read());
+    }
+
+    [Fact]
     public void Should_Create_The_Directory_When_The_Path_Does_Not_Exist_Yet()
     {
         // Given

@@ -4,7 +4,9 @@ using System.Globalization;
 using VulnTriage.Cli.Commands;
 using VulnTriage.Core.Diagnostics;
 using VulnTriage.Inventory;
+using VulnTriage.Inventory.Csv;
 using VulnTriage.Inventory.MackerelApi;
+using VulnTriage.Inventory.Sources;
 
 namespace VulnTriage.Cli.Application;
 
@@ -19,7 +21,7 @@ internal sealed class OpenedInventory(string name, InventoryReading reading, Htt
 }
 
 /// <summary>
-/// <c>--inventory</c>: a file, <c>-</c>, or <c>mackerel</c> (the live API). Resolves the API key as <c>mkr</c> does
+/// <c>--inventory</c> (repeatable): <c>KIND:PATH</c>, a file or directory (kind detected), <c>-</c>, or <c>mackerel</c> (the live API). Resolves the API key as <c>mkr</c> does
 /// (<c>MACKEREL_APIKEY</c>, else <c>apikey</c> in the mackerel-agent config) and never prints it.
 /// </summary>
 internal static class MackerelInventory
@@ -27,9 +29,14 @@ internal static class MackerelInventory
     public const string ApiKeyVariable = "MACKEREL_APIKEY";
     public const string ApiBaseVariable = "MACKEREL_APIBASE";
 
+    /// <summary>
+    /// Opens every <c>--inventory</c>: files, directories and <c>-</c> through <see cref="InventoryOpener"/> (kind named or
+    /// detected), <c>mackerel</c> through the live API; several are merged by host identity.
+    /// </summary>
     public static OpenedInventory Open(
         ParseResult parse,
-        string inventory,
+        IReadOnlyList<string> inventories,
+        IReadOnlyList<string> maps,
         MackerelOptions options,
         CliEnvironment env,
         bool forTriage,
@@ -38,22 +45,72 @@ internal static class MackerelInventory
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(inventories);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(env);
-        var service = parse.GetValue(options.Service);
-        var roles = parse.GetValue(options.Role) ?? [];
-        var statuses = parse.GetValue(options.Status) ?? [];
-        if (inventory != MackerelOptions.InventoryKeyword)
+        var specs = new List<InventorySpec>();
+        foreach (var argument in inventories)
         {
-            if (service is not null || roles.Length > 0 || statuses.Length > 0 || parse.GetValue(options.ApiBase) is not null)
+            specs.Add(InventorySpec.Parse(argument) ?? throw new UsageException($"--inventory {argument}: the kind needs a path, e.g. {argument}hosts.csv"));
+        }
+
+        if (specs.Count(s => s.Kind == InventoryKind.MackerelApi) > 1 || specs.Count(s => s.Path == "-") > 1)
+        {
+            throw new UsageException("--inventory: name the live Mackerel API and standard input (-) at most once each");
+        }
+
+        var map = CsvColumnMap.TryParse(maps, out var mapError) ?? throw new UsageException("--map: " + mapError);
+        var fileOptions = new InventoryOpenOptions(map, env.OpenStandardInput);
+        var readings = new List<(string Name, InventoryReading Reading)>();
+        HttpClient? http = null;
+        try
+        {
+            if (!specs.Any(s => s.Kind == InventoryKind.MackerelApi) && HasApiFilters(parse, options))
             {
                 throw new UsageException("--service, --role, --status and --apibase apply to --inventory mackerel only (for a file, filter with mkr hosts)");
             }
 
-            var file = InventorySource.Source(inventory, env);
-            return new OpenedInventory(file.Name, file.Open(report, cancellationToken), null);
-        }
+            foreach (var spec in specs)
+            {
+                if (spec.Kind == InventoryKind.MackerelApi)
+                {
+                    var api = OpenApi(parse, options, env, forTriage, includeRetired, report, cancellationToken);
+                    http = api.Http;
+                    readings.Add((api.Name, api.Reading));
+                }
+                else
+                {
+                    var source = InventoryOpener.Create(spec, fileOptions);
+                    readings.Add((source.Name, source.Open(report, cancellationToken)));
+                }
+            }
 
+            var name = string.Join(", ", readings.Select(r => r.Name));
+            return new OpenedInventory(name, MergedInventory.Merge(readings, report), http);
+        }
+        catch
+        {
+            http?.Dispose();
+            throw;
+        }
+    }
+
+    private static bool HasApiFilters(ParseResult parse, MackerelOptions options) =>
+        parse.GetValue(options.Service) is not null || (parse.GetValue(options.Role) ?? []).Length > 0
+        || (parse.GetValue(options.Status) ?? []).Length > 0 || parse.GetValue(options.ApiBase) is not null;
+
+    private static (string Name, InventoryReading Reading, HttpClient Http) OpenApi(
+        ParseResult parse,
+        MackerelOptions options,
+        CliEnvironment env,
+        bool forTriage,
+        bool includeRetired,
+        Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        var service = parse.GetValue(options.Service);
+        var roles = parse.GetValue(options.Role) ?? [];
+        var statuses = parse.GetValue(options.Status) ?? [];
         if (roles.Length > 0 && service is null)
         {
             throw new UsageException("--role needs --service (as in mkr hosts)");
@@ -101,7 +158,7 @@ internal static class MackerelInventory
                 reading = reading with { Entries = ProgressLine.Wrap(reading.Entries, env.Error, TimeProvider.System) };
             }
 
-            return new OpenedInventory(source.Name, reading, http);
+            return (source.Name, reading, http);
         }
         catch
         {

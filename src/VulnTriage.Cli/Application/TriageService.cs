@@ -122,7 +122,8 @@ internal static class TriageService
 /// <summary>
 /// Fleets repeat the same hardware: hosts without facts that share processors and cloud facts get the same verdict
 /// and evidence, so each distinct combination is evaluated once and the finding is re-addressed to each host.
-/// Evidence never contains the host's own name or id, which is what makes this sound.
+/// Evidence never contains the host's own name or id, which is what makes this sound; it does name the inventory record a
+/// fact came from, so that is part of the key (a Mackerel-only fleet's sources are all <c>meta.cpu</c>).
 /// </summary>
 internal sealed class EvaluationMemo
 {
@@ -157,6 +158,10 @@ internal sealed class EvaluationMemo
             Field(p.VendorId);
             Field(p.BrandString);
             Field(p.Signature?.ToDecimalString());
+
+            // Evidence names where each fact was read: hosts of different inventories (or lines) must not share it.
+            Field(p.Source);
+            Field(p.SignatureSource);
         }
 
         return sb.ToString();

@@ -7,10 +7,20 @@ namespace VulnTriage.Cli.Commands;
 /// <summary>Options shared by several commands, and the helpers that read them.</summary>
 internal static class CommonOptions
 {
-    public static Option<string> Inventory() => new("--inventory", "-i")
+    public static Option<string[]> Inventory() => new("--inventory", "-i")
     {
-        Description = "Inventory to read: a file with `mkr hosts -v` output or an API response ({\"hosts\":[...]} / {\"host\":{...}}), - for standard input, or mackerel to read the live Mackerel API (key from MACKEREL_APIKEY; see docs/mackerel-api.md).",
+        Description = "Inventory to read (repeatable; several are merged by host identity): KIND:PATH with KIND mackerel, osquery (or fleet), ansible, csv or probe; "
+            + "a file or directory whose kind is detected from its content; - for standard input; or mackerel for the live Mackerel API (key from MACKEREL_APIKEY; see docs/mackerel-api.md). "
+            + "Formats: docs/inventories.md.",
         Required = true,
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<string[]> CsvMap() => new("--map")
+    {
+        Description = "For CSV inventories: which column holds which field, e.g. name=hostname,cpu=cpu_model,family=cpu_family,label.team=owner (repeatable). "
+            + "Fields: name, id, display_name, cpu, vendor, family, model, stepping, cloud, instance_type, instance_id, custom_identifier, uuid, status, os, service, role, label.KEY.",
     };
 
     public static Option<string?> AdvisoriesDirectory() => new("--advisories")

@@ -7,7 +7,7 @@ using VulnTriage.Core.Matching;
 namespace VulnTriage.Cli.Commands;
 
 /// <summary>
-/// <c>vulntriage decide &lt;ADVISORY-ID&gt; --verdict V --justification TEXT --author NAME (--host|--cpu|--platform|--service|--role X)</c>:
+/// <c>vulntriage decide &lt;ADVISORY-ID&gt; --verdict V --justification TEXT --author NAME (--host|--cpu|--platform|--service|--role|--label X)</c>:
 /// records a human decision in the state database. Prints the new decision's id.
 /// </summary>
 internal static class DecideCommand
@@ -27,16 +27,17 @@ internal static class DecideCommand
         var platform = new Option<string?>("--platform") { Description = "Every host of this DMI platform: \"vendor/product\", a vendor, or a product, e.g. \"Dell Inc./PowerEdge R740\"." };
         var service = new Option<string?>("--service") { Description = "Every host in this Mackerel service." };
         var role = new Option<string?>("--role") { Description = "Every host in this Mackerel role, as service:role." };
-        var allVerdicts = new Option<bool>("--all-verdicts") { Description = "With --cpu, --platform, --service or --role: apply to every matching host. By default a selector decision applies only to hosts whose machine verdict needs action (affected, needs_confirmation, unknown)." };
+        var allVerdicts = new Option<bool>("--all-verdicts") { Description = "With --cpu, --platform, --service, --role or --label: apply to every matching host. By default a selector decision applies only to hosts whose machine verdict needs action (affected, needs_confirmation, unknown)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the hosts the selector matches (in the last saved run, or --inventory) without recording anything." };
         var previewInventory = new Option<string?>("--inventory", "-i") { Description = "Preview the selector against this inventory (a `mkr hosts -v` file or -) instead of the last saved run." };
         var previewFacts = new Option<string?>("--facts") { Description = "With --inventory: the facts directory, for the machine verdicts." };
+        var label = new Option<string?>("--label") { Description = "Every host carrying this label, as KEY=VALUE (osquery decoration, Ansible group, CSV label column), e.g. team=payments-sre." };
         var db = StateOptions.Db();
         var advisoriesDir = CommonOptions.AdvisoriesDirectory();
 
         var command = new Command("decide", "Record a human decision (verdict, justification, evidence, author) for one host or every host matching a selector; later triage runs apply it. Shows the hosts the selector matches first.")
         {
-            id, verdict, justification, vex, evidence, author, host, cpu, platform, service, role, allVerdicts, dryRun, previewInventory, previewFacts, db, advisoriesDir,
+            id, verdict, justification, vex, evidence, author, host, cpu, platform, service, role, label, allVerdicts, dryRun, previewInventory, previewFacts, db, advisoriesDir,
         };
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
@@ -51,10 +52,11 @@ internal static class DecideCommand
                 (SelectorKind.Platform, parse.GetValue(platform)),
                 (SelectorKind.Service, parse.GetValue(service)),
                 (SelectorKind.Role, parse.GetValue(role)),
+                (SelectorKind.Label, parse.GetValue(label)),
             }.Where(s => s.Value is not null).ToList();
             if (selectors.Count != 1)
             {
-                throw new UsageException("give exactly one of --host, --cpu, --platform, --service, --role");
+                throw new UsageException("give exactly one of --host, --cpu, --platform, --service, --role, --label");
             }
 
             var (kind, value) = selectors[0];
@@ -66,6 +68,11 @@ internal static class DecideCommand
             if (kind == SelectorKind.Role && value.IndexOf(':', StringComparison.Ordinal) <= 0)
             {
                 throw new UsageException("--role: write the role as service:role");
+            }
+
+            if (kind == SelectorKind.Label && (value.IndexOf('=', StringComparison.Ordinal) is var eq && (eq <= 0 || eq == value.Trim().Length - 1)))
+            {
+                throw new UsageException("--label: write the label as KEY=VALUE, e.g. team=payments-sre");
             }
 
             if (!DecisionVocabulary.TryParseDecisionVerdict(parse.GetValue(verdict), out var v))
@@ -163,7 +170,13 @@ internal static class DecisionPreview
         {
             var diagnostics = new List<Core.Diagnostics.Diagnostic>();
             var factsDir = facts is null ? null : Inventory.Facts.FactsDirectory.Load(facts, diagnostics.Add);
-            var source = Application.InventorySource.Source(inventory, env);
+            var spec = Inventory.Sources.InventorySpec.Parse(inventory) ?? throw new UsageException($"--inventory: '{inventory}' is not an inventory");
+            if (spec.Kind == Inventory.Sources.InventoryKind.MackerelApi)
+            {
+                throw new UsageException("decide --inventory previews against an inventory file, a folder or - (the live API is not read here; save a triage run with --save instead)");
+            }
+
+            var source = Inventory.Sources.InventoryOpener.Create(spec, new Inventory.Sources.InventoryOpenOptions(Inventory.Csv.CsvColumnMap.Default, env.OpenStandardInput));
             var report = Application.TriageService.Run([advisory], source.Name, source.Open(diagnostics.Add, CancellationToken.None), factsDir, diagnostics, env.Clock, CancellationToken.None);
             targets = [.. report.Findings.Select(f => (SelectorTarget.From(f), f.Machine?.Verdict ?? f.Verdict))];
             where = $"in {(inventory == "-" ? "standard input" : inventory)}";

@@ -14,20 +14,21 @@ internal static class HostsCommand
     public static Command Build(CliEnvironment env, CancellationToken cancellationToken)
     {
         var inventory = CommonOptions.Inventory();
+        var map = CommonOptions.CsvMap();
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var includeRetired = new Option<bool>("--include-retired") { Description = "Count retired hosts too." };
         var output = CommonOptions.OutFile();
         var command = new Command("hosts", "List the distinct processors of the fleet with host counts and what each one is (what the jq one-liner was trying to show).")
         {
-            inventory, format, includeRetired, output,
+            inventory, map, format, includeRetired, output,
         };
         var mackerel = MackerelOptions.AddTo(command);
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
             var diagnostics = new List<Diagnostic>();
-            using var opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), mackerel, env, forTriage: false, parse.GetValue(includeRetired), diagnostics.Add, cancellationToken);
+            using var opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), parse.GetValue(map) ?? [], mackerel, env, forTriage: false, parse.GetValue(includeRetired), diagnostics.Add, cancellationToken);
             var rows = Summarize(opened.Reading.Entries.Select(e => e.Host), parse.GetValue(includeRetired), cancellationToken, out var hostsWithoutCpu, out var totalHosts);
             CommonOptions.WriteOutput(parse.GetValue(output), env, w =>
             {

@@ -16,13 +16,20 @@ internal static class TriageCommand
     {
         var ids = new Argument<string[]>("ADVISORY-ID") { Description = "One or more advisory ids, e.g. INTEL-SA-00086.", Arity = ArgumentArity.OneOrMore };
         var inventory = CommonOptions.Inventory();
+        var map = CommonOptions.CsvMap();
         var facts = new Option<string?>("--facts") { Description = "Directory of per-host facts files named <host name>.json or <host id>.json (firmware versions; `vulntriage probe` output)." };
         var format = new Option<string>("--format", "-f") { Description = "Report format (md is markdown). Default: from the --out file's extension (.html, .json, .csv, .md), else markdown." };
         format.AcceptOnlyFromAmong("markdown", "md", "json", "csv", "html");
         var lang = new Option<string>("--lang") { Description = "Report language.", DefaultValueFactory = _ => "en" };
         lang.AcceptOnlyFromAmong("en", "ja");
-        var groupBy = new Option<string>("--group-by") { Description = "Group hosts that need action by Mackerel service, service:role, or not at all.", DefaultValueFactory = _ => "service" };
-        groupBy.AcceptOnlyFromAmong("service", "role", "none");
+        var groupBy = new Option<string>("--group-by") { Description = "Group hosts that need action by Mackerel service, service:role, a host label (label:KEY, e.g. label:team), or not at all.", DefaultValueFactory = _ => "service" };
+        groupBy.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is not ("service" or "role" or "none") && ParseLabelKey(r.GetValueOrDefault<string>()) is null)
+            {
+                r.AddError($"--group-by: '{r.GetValueOrDefault<string>()}' is not service, role, none or label:KEY");
+            }
+        });
         var failOn = new Option<string>("--fail-on") { Description = "Exit 1 when any finding is at or above this verdict (affected > needs_confirmation > unknown).", DefaultValueFactory = _ => "needs_confirmation" };
         failOn.AcceptOnlyFromAmong("affected", "needs_confirmation", "unknown");
         var advisoriesDir = CommonOptions.AdvisoriesDirectory();
@@ -32,7 +39,7 @@ internal static class TriageCommand
 
         var command = new Command("triage", "Give every host in the inventory a verdict with evidence for each advisory, and write the conclusion-first report.")
         {
-            ids, inventory, facts, format, lang, groupBy, failOn, advisoriesDir, output, db, save,
+            ids, inventory, map, facts, format, lang, groupBy, failOn, advisoriesDir, output, db, save,
         };
         var mackerel = MackerelOptions.AddTo(command);
 
@@ -42,8 +49,7 @@ internal static class TriageCommand
             var advisories = CommonOptions.Resolve(catalog, parse.GetValue(ids) ?? []);
             var diagnostics = new List<Diagnostic>();
             var factsDir = parse.GetValue(facts) is { } dir ? FactsDirectory.Load(dir, diagnostics.Add) : null;
-            var inventoryName = parse.GetRequiredValue(inventory);
-            using var opened = MackerelInventory.Open(parse, inventoryName, mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken);
+            using var opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), parse.GetValue(map) ?? [], mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken);
 
             var report = TriageService.Run(advisories, opened.Name, opened.Reading, factsDir, diagnostics, env.Clock, cancellationToken);
 
@@ -70,12 +76,14 @@ internal static class TriageCommand
             }
 
             var writer = ReportWriters.Create(CommonOptions.ReportFormat(parse, format, output));
-            var options = new ReportOptions(parse.GetValue(lang) ?? "en", (parse.GetValue(groupBy) ?? "service") switch
+            var groupByText = parse.GetValue(groupBy) ?? "service";
+            var labelKey = ParseLabelKey(groupByText);
+            var options = new ReportOptions(parse.GetValue(lang) ?? "en", labelKey is not null ? GroupBy.Label : groupByText switch
             {
                 "role" => GroupBy.Role,
                 "none" => GroupBy.None,
                 _ => GroupBy.Service,
-            });
+            }, labelKey);
             CommonOptions.WriteOutput(parse.GetValue(output), env, w => writer.Write(report, options, w));
 
             // Said on stderr too: a warning only inside the report is read by nobody in a pipeline.
@@ -126,4 +134,10 @@ internal static class TriageCommand
 
         return null;
     }
+
+    /// <summary>The key of <c>label:KEY</c>, or <c>null</c>.</summary>
+    internal static string? ParseLabelKey(string? groupBy) =>
+        groupBy is not null && groupBy.StartsWith("label:", StringComparison.Ordinal) && groupBy.Length > "label:".Length && !string.IsNullOrWhiteSpace(groupBy["label:".Length..])
+            ? groupBy["label:".Length..].Trim()
+            : null;
 }

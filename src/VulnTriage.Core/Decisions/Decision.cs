@@ -20,6 +20,9 @@ public enum SelectorKind
 
     /// <summary>Every host in a Mackerel role, written <c>service:role</c>.</summary>
     Role,
+
+    /// <summary>Every host carrying a label, written <c>key=value</c> (osquery decoration, Ansible group, CSV column).</summary>
+    Label,
 }
 
 /// <summary>
@@ -46,7 +49,7 @@ public enum VexJustification
 
 /// <summary>A decision's target: a selector kind and its value.</summary>
 /// <param name="Kind">Which kind of selector.</param>
-/// <param name="Value">The host name or id, CPU model, platform (<c>vendor/product</c>, vendor, or product), service, or <c>service:role</c>.</param>
+/// <param name="Value">The host name or id, CPU model, platform (<c>vendor/product</c>, vendor, or product), service, <c>service:role</c>, or label <c>key=value</c>.</param>
 public sealed record DecisionSelector(SelectorKind Kind, string Value)
 {
     /// <summary><c>kind:value</c>, e.g. <c>cpu:Xeon Gold 6130</c>.</summary>
@@ -107,7 +110,7 @@ public static class DecisionVocabulary
 
     /// <summary>All selector kinds.</summary>
     public static ImmutableArray<SelectorKind> SelectorKinds { get; } =
-        [SelectorKind.Host, SelectorKind.Cpu, SelectorKind.Platform, SelectorKind.Service, SelectorKind.Role];
+        [SelectorKind.Host, SelectorKind.Cpu, SelectorKind.Platform, SelectorKind.Service, SelectorKind.Role, SelectorKind.Label];
 
     /// <summary>All VEX justifications.</summary>
     public static ImmutableArray<VexJustification> VexJustifications { get; } =
@@ -127,6 +130,7 @@ public static class DecisionVocabulary
         SelectorKind.Platform => "platform",
         SelectorKind.Service => "service",
         SelectorKind.Role => "role",
+        SelectorKind.Label => "label",
         _ => throw new System.Diagnostics.UnreachableException(),
     };
 

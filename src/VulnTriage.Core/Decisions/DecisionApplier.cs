@@ -17,7 +17,7 @@ public sealed record DecisionOutcome(ImmutableArray<Finding> Findings, Immutable
 /// </summary>
 /// <remarks>
 /// When several active decisions match one host, the most specific selector wins — host, then platform, then cpu,
-/// then role, then service — and among equals the latest (time, then id).
+/// then role, then service, then label — and among equals the latest (time, then id).
 /// </remarks>
 public static class DecisionApplier
 {
@@ -128,6 +128,7 @@ public static class DecisionApplier
         private readonly Dictionary<string, List<Decision>> _services = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<Decision>> _roles = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<Decision>> _platforms = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Decision>> _labels = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<Decision>> _cpuRuns = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<Decision>> _cpuModels = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Decision[]> _cpuMemo = new(StringComparer.Ordinal);
@@ -155,6 +156,13 @@ public static class DecisionApplier
                         if (PlatformKey(value) is { } key)
                         {
                             Add(_platforms, key, d);
+                        }
+
+                        break;
+                    case SelectorKind.Label:
+                        if (LabelKey(value) is { } label)
+                        {
+                            Add(_labels, label, d);
                         }
 
                         break;
@@ -207,6 +215,14 @@ public static class DecisionApplier
                 }
 
                 Lookup(_platforms, "=" + Normalize(host.SystemVendor + " " + host.ProductName), into);
+            }
+
+            if (_labels.Count > 0)
+            {
+                foreach (var label in host.Labels.IsDefault ? [] : host.Labels)
+                {
+                    Lookup(_labels, label, into);
+                }
             }
 
             if (_cpuRuns.Count > 0)
@@ -418,6 +434,13 @@ public static class DecisionApplier
         _ => finding.Action,
     };
 
+    /// <summary><c>key=value</c> as a label selector indexes it: key lower-case (case-insensitive), value exact; <c>null</c> when malformed.</summary>
+    internal static string? LabelKey(string value)
+    {
+        var eq = value.IndexOf('=', StringComparison.Ordinal);
+        return eq <= 0 ? null : value[..eq].Trim().ToLowerInvariant() + "=" + value[(eq + 1)..].Trim();
+    }
+
     private static int Specificity(SelectorKind kind) => kind switch
     {
         SelectorKind.Host => 0,
@@ -425,7 +448,8 @@ public static class DecisionApplier
         SelectorKind.Cpu => 2,
         SelectorKind.Role => 3,
         SelectorKind.Service => 4,
-        _ => 5,
+        SelectorKind.Label => 5,
+        _ => 6,
     };
 
     /// <summary>Lower-case, trademark marks removed, whitespace collapsed.</summary>

@@ -214,6 +214,9 @@ public sealed record SelectorTarget(
     ImmutableArray<string> CpuModelNumbers,
     ImmutableArray<string> CpuNames)
 {
+    /// <summary>The host's labels as <c>key=value</c>, key lower-case (what a <c>label</c> selector looks up).</summary>
+    public ImmutableArray<string> Labels { get; init; } = [];
+
     /// <summary>The target of a finding's host.</summary>
     public static SelectorTarget From(Finding finding)
     {
@@ -230,6 +233,10 @@ public sealed record SelectorTarget(
             [.. identities.SelectMany(i => new[] { i.DisplayName, i.NormalizedBrand })
                 .Concat(processors.Select(p => p.BrandString).OfType<string>())
                 .Where(s => s.Length > 0)
-                .Distinct(StringComparer.Ordinal)]);
+                .Distinct(StringComparer.Ordinal)])
+        {
+            Labels = [.. (finding.Host.Labels.IsDefault ? [] : finding.Host.Labels)
+                .Select(l => l.Key.Trim().ToLowerInvariant() + "=" + l.Value.Trim()).Distinct(StringComparer.Ordinal)],
+        };
     }
 }

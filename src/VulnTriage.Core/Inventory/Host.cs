@@ -60,7 +60,24 @@ public sealed record RoleRef(string Service, string Role)
 /// <param name="Signature">CPUID family/model/stepping, when the source carries it (Linux, macOS).</param>
 /// <param name="LogicalCpus">How many logical CPUs reported this processor.</param>
 /// <param name="Sockets">How many distinct sockets (<c>physical_id</c>) reported it; 0 if unknown.</param>
-public sealed record ProcessorFact(string? VendorId, string? BrandString, CpuSignature? Signature, int LogicalCpus, int Sockets);
+/// <param name="Source">Where the brand string and vendor id came from, as evidence shows it (Mackerel: <c>meta.cpu</c>;
+/// other inventories name the field and the file, e.g. <c>system_info.cpu_brand (osquery:fleet.log:12)</c>).</param>
+/// <param name="SignatureSource">Where the CPUID signature came from (meaningful only when <paramref name="Signature"/> is set).</param>
+public sealed record ProcessorFact(
+    string? VendorId,
+    string? BrandString,
+    CpuSignature? Signature,
+    int LogicalCpus,
+    int Sockets,
+    string Source = ProcessorFact.MackerelSource,
+    string SignatureSource = ProcessorFact.MackerelSignatureSource)
+{
+    /// <summary>The source of CPU facts read from a Mackerel host's <c>meta.cpu</c>.</summary>
+    public const string MackerelSource = "meta.cpu";
+
+    /// <summary>The source of a signature read from a Mackerel host's <c>meta.cpu</c>.</summary>
+    public const string MackerelSignatureSource = "meta.cpu family/model/stepping";
+}
 
 /// <summary>Kinds of Intel management-engine firmware.</summary>
 public enum FirmwareKind
@@ -152,6 +169,8 @@ public sealed record HostFacts(ImmutableArray<FirmwareFact> Firmware, string Sou
 /// <param name="Processors">Distinct processors; empty when the inventory has no CPU facts.</param>
 /// <param name="OsName">Operating system as the source names it (e.g. <c>Linux</c>, <c>Microsoft Windows</c>).</param>
 /// <param name="CpuFactsNote">Why CPU facts are missing or partial, when they are.</param>
+/// <param name="Labels">Labels for team routing (osquery decorations, Ansible groups, CSV columns), sorted by key then value; default = none.</param>
+/// <param name="Provenance">Which inventories said what about the host (sources, identity keys); <c>null</c> when not recorded.</param>
 public sealed record Host(
     string Id,
     string Name,
@@ -162,7 +181,9 @@ public sealed record Host(
     CloudInfo? Cloud,
     ImmutableArray<ProcessorFact> Processors,
     string? OsName,
-    string? CpuFactsNote)
+    string? CpuFactsNote,
+    ImmutableArray<HostLabel> Labels = default,
+    HostProvenance? Provenance = null)
 {
     /// <summary>The services this host belongs to, distinct and sorted.</summary>
     public IEnumerable<string> Services => Roles.Select(r => r.Service).Distinct(StringComparer.Ordinal);

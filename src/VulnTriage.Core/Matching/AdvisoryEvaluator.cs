@@ -639,17 +639,17 @@ public static class AdvisoryEvaluator
             var prefix = host.Processors.Length == 1 ? "cpu" : string.Create(CultureInfo.InvariantCulture, $"cpu[{i}]");
             if (p.BrandString is not null)
             {
-                builder.Add(new EvidenceFact($"{prefix}.model_name", p.BrandString, "meta.cpu"));
+                builder.Add(new EvidenceFact($"{prefix}.model_name", p.BrandString, p.Source));
             }
 
             if (p.VendorId is not null)
             {
-                builder.Add(new EvidenceFact($"{prefix}.vendor_id", p.VendorId, "meta.cpu"));
+                builder.Add(new EvidenceFact($"{prefix}.vendor_id", p.VendorId, p.Source));
             }
 
             if (p.Signature is { } sig)
             {
-                builder.Add(new EvidenceFact($"{prefix}.signature", $"{sig} ({sig.ToDecimalString()})", "meta.cpu family/model/stepping"));
+                builder.Add(new EvidenceFact($"{prefix}.signature", $"{sig} ({sig.ToDecimalString()})", p.SignatureSource));
             }
 
             builder.Add(new EvidenceFact($"{prefix}.identified", id.DisplayName, "identification, confidence " + id.Confidence.ToString().ToLowerInvariant()));

@@ -79,6 +79,12 @@ public static class ReportSentences
     /// <summary>The group label for hosts without a service: "(no service)" / （サービス未設定）.</summary>
     public static string NoService(string lang) => NormalizeLang(lang) == "ja" ? "（サービス未設定）" : "(no service)";
 
+    /// <summary>The group label for hosts without the label grouped by: "(no team label)" / （team ラベルなし）.</summary>
+    public static string NoLabel(string key, string lang) => NormalizeLang(lang) == "ja" ? $"（{key} ラベルなし）" : $"(no {key} label)";
+
+    /// <summary>A group of hosts with one label value: "team=payments".</summary>
+    public static string LabelGroup(string key, string value) => key + "=" + value;
+
     /// <summary>
     /// One line for an environment: "AWS (12 hosts): managed by the provider — no action for us." or
     /// "On-premises (20 hosts): 2 affected, 3 need confirmation, 15 not affected."

@@ -61,7 +61,7 @@ public sealed record VerdictCounts(int Affected, int NeedsConfirmation, int Unkn
 public sealed record EnvironmentSummary(HostEnvironment Environment, VerdictCounts Counts, string Line);
 
 /// <summary>A group of findings that need action (affected, needs confirmation, unknown).</summary>
-/// <param name="Key">The service name, the <c>service:role</c> name, or <c>null</c> for "no service" and for the ungrouped list.</param>
+/// <param name="Key">The service name, the <c>service:role</c> name, <c>key=value</c> of a label, or <c>null</c> for "no service"/"no label" and for the ungrouped list.</param>
 /// <param name="Label">The heading to show, in the report language (e.g. "(no service)"); empty when ungrouped.</param>
 /// <param name="Findings">The findings, in report order.</param>
 public sealed record ActionGroup(string? Key, string Label, ImmutableArray<Finding> Findings);
@@ -143,7 +143,7 @@ public sealed record ReportSummary(
                 counts,
                 environments,
                 ReportSentences.Headline(counts, lang),
-                Group(findings, options.GroupBy, lang, report.ServiceTeams),
+                options.GroupBy == GroupBy.Label ? GroupByLabel(findings, options.LabelKey ?? "", lang) : Group(findings, options.GroupBy, lang, report.ServiceTeams),
                 Decisions.DecisionApplier.ConclusionLines(findings, lang)));
         }
 
@@ -179,6 +179,56 @@ public sealed record ReportSummary(
         }
 
         return (VerdictCounts.FromArray(all), environments.ToImmutable());
+    }
+
+    /// <summary>Hosts needing action grouped by the values of one label (a host with two values is in both groups).</summary>
+    private static ImmutableArray<ActionGroup> GroupByLabel(List<Finding> findings, string key, string lang)
+    {
+        var needing = findings.Where(f => f.Verdict.FailRank() < 3).ToList();
+        if (needing.Count == 0)
+        {
+            return [];
+        }
+
+        var groups = new SortedDictionary<string, List<Finding>>(StringComparer.Ordinal);
+        var unlabelled = new List<Finding>();
+        foreach (var finding in needing)
+        {
+            var values = (finding.Host.Labels.IsDefault ? [] : finding.Host.Labels)
+                .Where(l => string.Equals(l.Key, key, StringComparison.OrdinalIgnoreCase))
+                .Select(l => l.Value)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            if (values.Count == 0)
+            {
+                unlabelled.Add(finding);
+                continue;
+            }
+
+            foreach (var value in values)
+            {
+                if (!groups.TryGetValue(value, out var list))
+                {
+                    list = [];
+                    groups.Add(value, list);
+                }
+
+                list.Add(finding);
+            }
+        }
+
+        var result = ImmutableArray.CreateBuilder<ActionGroup>(groups.Count + 1);
+        foreach (var (value, list) in groups)
+        {
+            result.Add(new ActionGroup(ReportSentences.LabelGroup(key, value), ReportSentences.LabelGroup(key, value), [.. list]));
+        }
+
+        if (unlabelled.Count > 0)
+        {
+            result.Add(new ActionGroup(null, ReportSentences.NoLabel(key, lang), [.. unlabelled]));
+        }
+
+        return result.ToImmutable();
     }
 
     private static ImmutableArray<ActionGroup> Group(List<Finding> findings, GroupBy groupBy, string lang, ImmutableDictionary<string, string>? teams)

@@ -14,6 +14,8 @@ public enum GroupBy
     Role,
     /// <summary>No grouping.</summary>
     None,
+    /// <summary>By the values of one host label (<see cref="ReportOptions.LabelKey"/>), e.g. <c>team</c>.</summary>
+    Label,
 }
 
 /// <summary>Facts about the inventory that was read.</summary>
@@ -49,4 +51,5 @@ public sealed record TriageReport(
 /// <summary>Options that shape a written report.</summary>
 /// <param name="Lang"><c>en</c> or <c>ja</c>.</param>
 /// <param name="GroupBy">Grouping of hosts needing action.</param>
-public sealed record ReportOptions(string Lang, GroupBy GroupBy);
+/// <param name="LabelKey">The label key to group by when <paramref name="GroupBy"/> is <see cref="GroupBy.Label"/>.</param>
+public sealed record ReportOptions(string Lang, GroupBy GroupBy, string? LabelKey = null);

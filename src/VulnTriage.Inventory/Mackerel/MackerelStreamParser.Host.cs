@@ -671,7 +671,8 @@ internal sealed partial class MackerelStreamParser
             CloudMapping.From(_cloudProvider, _instanceType, _vmSize, _customIdentifier),
             processors,
             _osName,
-            note);
+            note,
+            Provenance: _customIdentifier is null ? null : new HostProvenance([], [.. Core.Inventory.HostKey.FromCustomIdentifier(_customIdentifier)]));
     }
 
     private ImmutableArray<RoleRef> BuildRoles()

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using VulnTriage.Core.Versions;
+using VulnTriage.Inventory.Platform;
 
 namespace VulnTriage.Inventory.Probe;
 
@@ -18,7 +19,7 @@ public static class HostProbe
     public const string NoMeiVirtualNote = "no MEI device: a virtual machine has no management engine of its own; check the physical host that runs it";
 
     /// <summary>Azure marks every VM with this chassis asset tag (an on-premises Hyper-V guest does not have it).</summary>
-    public const string AzureChassisAssetTag = "7783-7084-3265-9085-8269-3286-77";
+    public const string AzureChassisAssetTag = DmiClassifier.AzureChassisAssetTag;
 
     internal const int MaxCpuinfoBytes = 16 << 20;
     internal const int MaxSmallFileBytes = 64 << 10;
@@ -142,62 +143,20 @@ public static class HostProbe
             evidence.Add($"/sys/hypervisor/type: {type}");
         }
 
-        var vendor = platform?.SysVendor ?? "";
-        var product = platform?.ProductName ?? "";
-        var biosVendor = platform?.BiosVendor ?? "";
-        var biosVersion = platform?.BiosVersion ?? "";
-        string? dmiHypervisor = null;
-        if (vendor == "Amazon EC2" || biosVendor == "Amazon EC2")
-        {
-            cloud = "aws";
-            dmiHypervisor = "amazon-ec2";
-            evidence.Add($"{DmiDirectory}/sys_vendor: Amazon EC2");
-        }
-        else if (biosVersion.Contains(".amazon", StringComparison.OrdinalIgnoreCase))
-        {
-            // Xen-based EC2 instances: sys_vendor "Xen", bios_version like "4.2.amazon".
-            cloud = "aws";
-            dmiHypervisor = "xen";
-            evidence.Add($"{DmiDirectory}/bios_version: {biosVersion}");
-        }
-        else if (vendor == "Google" && product == "Google Compute Engine")
-        {
-            cloud = "gcp";
-            dmiHypervisor = "kvm";
-            evidence.Add($"{DmiDirectory}/product_name: Google Compute Engine");
-        }
-        else if (vendor == "Microsoft Corporation" && product == "Virtual Machine")
-        {
-            dmiHypervisor = "hyperv";
-            evidence.Add($"{DmiDirectory}/sys_vendor, product_name: Microsoft Corporation, Virtual Machine");
-
-            // On-premises Hyper-V guests look the same; only Azure sets this asset tag. A Hyper-V guest is not provider-managed.
-            if (platform?.ChassisAssetTag == AzureChassisAssetTag)
-            {
-                cloud = "azure";
-                evidence.Add($"{DmiDirectory}/chassis_asset_tag: {AzureChassisAssetTag} (Azure)");
-            }
-        }
-        else if (vendor.StartsWith("VMware", StringComparison.Ordinal) || product.StartsWith("VMware", StringComparison.Ordinal))
-        {
-            dmiHypervisor = "vmware";
-            evidence.Add($"{DmiDirectory}/sys_vendor: {vendor}");
-        }
-        else if (vendor is "QEMU" or "OpenStack Foundation" or "Red Hat" || product.Contains("KVM", StringComparison.Ordinal) || biosVendor == "SeaBIOS")
-        {
-            dmiHypervisor = "kvm";
-            evidence.Add($"{DmiDirectory}: {string.Join(", ", new[] { vendor, product, biosVendor }.Where(s => s.Length > 0))}");
-        }
-        else if (vendor == "Xen")
-        {
-            dmiHypervisor = "xen";
-            evidence.Add($"{DmiDirectory}/sys_vendor: Xen");
-        }
-        else if (vendor == "innotek GmbH")
-        {
-            dmiHypervisor = "virtualbox";
-            evidence.Add($"{DmiDirectory}/sys_vendor: innotek GmbH");
-        }
+        var dmi = DmiClassifier.Classify(
+            platform?.SysVendor,
+            platform?.ProductName,
+            platform?.BiosVendor,
+            platform?.BiosVersion,
+            platform?.ChassisAssetTag,
+            $"{DmiDirectory}/sys_vendor",
+            $"{DmiDirectory}/product_name",
+            $"{DmiDirectory}/bios_vendor",
+            $"{DmiDirectory}/bios_version",
+            $"{DmiDirectory}/chassis_asset_tag");
+        cloud = dmi.Cloud;
+        var dmiHypervisor = dmi.Hypervisor;
+        evidence.AddRange(dmi.Evidence);
 
         // EC2 bare-metal instances carry the Amazon EC2 DMI vendor too, without a hypervisor: that alone is not a VM.
         var flag = cpu?.HypervisorFlag == true;

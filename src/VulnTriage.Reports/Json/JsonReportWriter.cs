@@ -281,6 +281,34 @@ public sealed class JsonReportWriter : IReportWriter
         }
 
         w.WriteEndArray();
+
+        // Written only when an inventory gave them, so Mackerel-only reports keep their shape.
+        if (!h.Labels.IsDefaultOrEmpty)
+        {
+            w.WriteStartArray("labels");
+            foreach (var label in h.Labels)
+            {
+                w.WriteStartObject();
+                w.WriteString("key", label.Key);
+                w.WriteString("value", label.Value);
+                w.WriteString("source", label.Source);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (h.Provenance is { Sources.IsDefaultOrEmpty: false } provenance)
+        {
+            w.WriteStartArray("sources");
+            foreach (var source in provenance.Sources)
+            {
+                w.WriteStringValue(source);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
 
         w.WriteString("verdict", f.Verdict.ToWire());

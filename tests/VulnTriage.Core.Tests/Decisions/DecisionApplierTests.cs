@@ -22,9 +22,16 @@ public sealed class DecisionApplierTests
 
     private static Finding F(string id, string name, string brand, PlatformInfo? platform = null, Verdict verdict = Verdict.NeedsConfirmation, params string[] roles)
     {
+        // Labels as an osquery decoration (team) and Ansible groups (group) give them.
+        ImmutableArray<HostLabel> labels = id switch
+        {
+            "hA" or "hB" => [new HostLabel("team", "payments-sre", "osquery decorations"), new HostLabel("group", "db", "ansible group")],
+            "hC" => [new HostLabel("team", "shop-web", "osquery decorations")],
+            _ => [],
+        };
         var host = new Host(id, name, null, HostStatus.Working, false,
             [.. roles.Select(r => r.Split(':')).Select(p => new RoleRef(p[0], p[1]))], null,
-            [new ProcessorFact("GenuineIntel", brand, null, 8, 1)], "Linux", null);
+            [new ProcessorFact("GenuineIntel", brand, null, 8, 1)], "Linux", null, labels);
 
         // An identity as the CpuIdentifier stub leaves it: only the normalised brand string is known.
         var identity = new ProcessorIdentity(CpuVendor.Intel, null, null, null, null, null, MarketSegment.Unknown, false, null,
@@ -68,6 +75,13 @@ public sealed class DecisionApplierTests
         { SelectorKind.Service, "payments", [] },
         { SelectorKind.Role, "Shop:api", ["hC"] },
         { SelectorKind.Role, "Shop:db", [] },
+        { SelectorKind.Label, "team=payments-sre", ["hA", "hB"] },
+        { SelectorKind.Label, "TEAM = payments-sre", ["hA", "hB"] },
+        { SelectorKind.Label, "team=Payments-SRE", [] },
+        { SelectorKind.Label, "group=db", ["hA", "hB"] },
+        { SelectorKind.Label, "team=shop-web", ["hC"] },
+        { SelectorKind.Label, "team", [] },
+        { SelectorKind.Label, "=shop-web", [] },
     };
 
     [Theory]
@@ -118,6 +132,20 @@ public sealed class DecisionApplierTests
         Assert.Equal(Verdict.Affected, outcome.Findings.Single(x => x.Host.Id == "hA").Verdict);
         Assert.Equal(Verdict.NotAffected, outcome.Findings.Single(x => x.Host.Id == "hB").Verdict);
         Assert.Empty(outcome.Stale);
+    }
+
+    [Fact]
+    public void Should_Prefer_A_Service_Decision_When_A_Label_Decision_Also_Matches()
+    {
+        // Given: a later label-wide decision and an earlier service decision
+        var service = D("d-svc", SelectorKind.Service, "Payments", Verdict.Affected, T0);
+        var label = D("d-label", SelectorKind.Label, "team=payments-sre", Verdict.NotAffected, T0.AddDays(1));
+
+        // When
+        var outcome = DecisionApplier.Apply(Fleet, [label, service]);
+
+        // Then: label is the least specific selector
+        Assert.Equal(["d-svc", "d-svc"], outcome.Findings.Where(f => f.Host.Id is "hA" or "hB").Select(f => f.Decision!.Id));
     }
 
     [Fact]

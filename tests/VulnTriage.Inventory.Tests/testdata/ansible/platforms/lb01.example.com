@@ -1,0 +1,8 @@
+{
+    "ansible_fqdn": "lb01.example.com",
+    "ansible_system": "Linux",
+    "gather_subset": [
+        "!hardware"
+    ],
+    "module_setup": true
+}
