@@ -34,6 +34,9 @@ public sealed partial class JapaneseTextTests
                 }
 
                 yield break;
+            case IEnumerable when value.GetType() is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>)
+                && (bool)t.GetProperty("IsDefault")!.GetValue(value)!:
+                yield break;
             case IEnumerable items:
                 var i = 0;
                 foreach (var item in items)

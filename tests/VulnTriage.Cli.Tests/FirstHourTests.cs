@@ -83,12 +83,12 @@ public sealed class FirstHourTests
     [Fact]
     public void Should_Say_It_Is_A_Directory_When_The_Inventory_Is_A_Directory()
     {
-        // When
+        // When: a folder that is neither a probe folder nor Ansible facts (issue 14 reads those as inventories)
         var r = CliRunner.Run("triage", "INTEL-SA-00086", "--inventory", CliRunner.Samples);
 
         // Then
         Assert.Equal(3, r.ExitCode);
-        Assert.Contains("is a directory; --inventory takes a file", Assert.Single(Lines(r.Err)), StringComparison.Ordinal);
+        Assert.Contains("directory", Assert.Single(Lines(r.Err)), StringComparison.Ordinal);
         Assert.DoesNotContain("denied", r.Err, StringComparison.OrdinalIgnoreCase);
     }
 
