@@ -27,15 +27,26 @@ internal static class CheckCommand
 
     public static Command Build(CliEnvironment env)
     {
-        var ids = new Argument<string[]>("ADVISORY-ID") { Description = "One or more advisory ids, e.g. INTEL-SA-00086.", Arity = ArgumentArity.OneOrMore };
+        var ids = new Argument<string[]>("ADVISORY-ID") { Description = "One or more advisory (or CVE) ids, e.g. INTEL-SA-00086; or --all.", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Every advisory (the embedded ones and --advisories DIR): the worst status wins, one line." };
         var root = RootOption();
         var advisoriesDir = CommonOptions.AdvisoriesDirectory();
         var command = new Command("check", "Check plugin: evaluate this host against advisories and print one status line; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.")
         {
-            ids, root, advisoriesDir,
+            ids, all, root, advisoriesDir,
         };
 
-        command.SetAction(parse => Run(env, parse.GetValue(ids) ?? [], parse.GetValue(root) ?? "/", parse.GetValue(advisoriesDir)));
+        command.SetAction(parse =>
+        {
+            var given = parse.GetValue(ids) ?? [];
+            var everything = parse.GetValue(all);
+            if (everything == (given.Length > 0))
+            {
+                return UsageError(env, everything ? "give advisory ids or --all, not both" : "name one or more advisory ids, or --all");
+            }
+
+            return Run(env, given, parse.GetValue(root) ?? "/", parse.GetValue(advisoriesDir), everything);
+        });
         return command;
     }
 
@@ -47,12 +58,12 @@ internal static class CheckCommand
         return CheckExitCodes.Unknown;
     }
 
-    internal static int Run(CliEnvironment env, IReadOnlyList<string> ids, string root, string? advisoriesDir)
+    internal static int Run(CliEnvironment env, IReadOnlyList<string> ids, string root, string? advisoriesDir, bool all = false)
     {
         try
         {
             var catalog = AdvisoryCatalog.Load(advisoriesDir);
-            var advisories = CommonOptions.Resolve(catalog, ids);
+            var advisories = all ? [.. catalog.Advisories] : CommonOptions.Resolve(catalog, ids);
             if (!Directory.Exists(root))
             {
                 throw new UsageException($"--root '{root}' is not a directory");
@@ -65,7 +76,7 @@ internal static class CheckCommand
             var findings = advisories.Select(a => AdvisoryEvaluator.Evaluate(a, host, facts, cache)).ToList();
             env.Out.WriteLine(StatusLine(findings));
             env.Out.Flush();
-            return findings.Select(f => ExitCode(f.Verdict)).Max();
+            return Worst(findings.Select(f => ExitCode(f.Verdict)));
         }
 #pragma warning disable CA1031 // A check plugin reports every failure as UNKNOWN on one line; it never crashes or prints a stack trace.
         catch (Exception e)
@@ -81,6 +92,19 @@ internal static class CheckCommand
             env.Out.Flush();
             return CheckExitCodes.Unknown;
         }
+    }
+
+    /// <summary>
+    /// The exit code of several statuses: CRITICAL, then WARNING, then UNKNOWN, then OK. An affected advisory must page
+    /// someone even when another advisory could not be decided (numerically UNKNOWN is 3, but it is not worse than CRITICAL).
+    /// </summary>
+    public static int Worst(IEnumerable<int> codes)
+    {
+        var set = codes.ToHashSet();
+        return set.Contains(CheckExitCodes.Critical) ? CheckExitCodes.Critical
+            : set.Contains(CheckExitCodes.Warning) ? CheckExitCodes.Warning
+            : set.Contains(CheckExitCodes.Unknown) ? CheckExitCodes.Unknown
+            : CheckExitCodes.Ok;
     }
 
     /// <summary>The check-plugin exit code of a verdict.</summary>
@@ -110,10 +134,34 @@ internal static class CheckCommand
     {
         const string Separator = " | ";
         var ordered = findings.OrderBy(f => -ExitCodeRank(f.Verdict)).ThenBy(f => f.AdvisoryId, StringComparer.Ordinal).ToList();
-        var budget = (MaxLineLength - (Separator.Length * (ordered.Count - 1))) / Math.Max(1, ordered.Count);
-        var segments = ordered.Select(f => Segment(f, budget));
-        return Limit(string.Join(Separator, segments));
+        if (ordered.Count <= MaxDetailedAdvisories)
+        {
+            var budget = (MaxLineLength - (Separator.Length * (ordered.Count - 1))) / Math.Max(1, ordered.Count);
+            return Limit(string.Join(Separator, ordered.Select(f => Segment(f, budget))));
+        }
+
+        // Many advisories (check --all): a head with the worst status and the counts, then the advisories that need
+        // attention, worst first, each with its reason; the OK ones are only counted.
+        var worst = StatusWord(ordered[0].Verdict);
+        var counts = ordered.GroupBy(f => StatusWord(f.Verdict)).ToDictionary(g => g.Key, g => g.Count());
+        var head = "VULNTRIAGE " + worst + ": " + string.Join(", ", StatusOrder
+            .Where(counts.ContainsKey).Select(w => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{counts[w]} {w}"))) + " of "
+            + ordered.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " advisories";
+        var attention = ordered.Where(f => ExitCodeRank(f.Verdict) > 0).ToList();
+        if (attention.Count == 0)
+        {
+            return Limit(head);
+        }
+
+        var room = MaxLineLength - head.Length - Separator.Length - (Separator.Length * (attention.Count - 1));
+        var each = Math.Max(60, room / attention.Count);
+        return Limit(head + Separator + string.Join(Separator, attention.Select(f => Segment(f, each))));
     }
+
+    private static readonly string[] StatusOrder = ["CRITICAL", "WARNING", "UNKNOWN", "OK"];
+
+    /// <summary>Up to this many advisories, each gets its own segment in the line; beyond it the OK ones are counted.</summary>
+    private const int MaxDetailedAdvisories = 3;
 
     private static int ExitCodeRank(Verdict verdict) => verdict switch
     {

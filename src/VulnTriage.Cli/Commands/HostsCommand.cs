@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using VulnTriage.Advisories;
 using VulnTriage.Cli.Application;
 using VulnTriage.Core.Diagnostics;
 using VulnTriage.Core.Identification;
 using VulnTriage.Core.Inventory;
+using VulnTriage.Core.Matching;
 
 namespace VulnTriage.Cli.Commands;
 
@@ -19,26 +21,29 @@ internal static class HostsCommand
         format.AcceptOnlyFromAmong("table", "json");
         var includeRetired = new Option<bool>("--include-retired") { Description = "Count retired hosts too." };
         var output = CommonOptions.OutFile();
-        var command = new Command("hosts", "List the distinct processors of the fleet with host counts and what each one is (what the jq one-liner was trying to show).")
+        var advisoriesDir = CommonOptions.AdvisoriesDirectory();
+        var command = new Command("hosts", "List the distinct processors of the fleet with host counts, what each one is (what the jq one-liner was trying to show), and the advisories that apply to it.")
         {
-            inventory, map, format, includeRetired, output,
+            inventory, map, format, includeRetired, output, advisoriesDir,
         };
         var mackerel = MackerelOptions.AddTo(command);
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
             var diagnostics = new List<Diagnostic>();
+            var catalog = AdvisoryCatalog.Load(parse.GetValue(advisoriesDir));
             using var opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), parse.GetValue(map) ?? [], mackerel, env, forTriage: false, parse.GetValue(includeRetired), diagnostics.Add, cancellationToken);
             var rows = Summarize(opened.Reading.Entries.Select(e => e.Host), parse.GetValue(includeRetired), cancellationToken, out var hostsWithoutCpu, out var totalHosts);
+            var applying = rows.ToDictionary(r => r, r => Applying(catalog.Advisories, r));
             CommonOptions.WriteOutput(parse.GetValue(output), env, w =>
             {
                 if (parse.GetValue(format) == "json")
                 {
-                    WriteJson(w, rows, hostsWithoutCpu, totalHosts, diagnostics);
+                    WriteJson(w, rows, applying, hostsWithoutCpu, totalHosts, diagnostics);
                 }
                 else
                 {
-                    WriteTable(w, rows, hostsWithoutCpu, totalHosts);
+                    WriteTable(w, rows, applying, hostsWithoutCpu, totalHosts);
                 }
             });
 
@@ -53,6 +58,19 @@ internal static class HostsCommand
     }
 
     internal sealed record CpuRow(ProcessorFact Key, ProcessorIdentity Identity, int Hosts, long LogicalCpus);
+
+    /// <summary>
+    /// The advisories that apply to a processor, as the CPU stage sees it alone (no firmware, microcode or kernel facts,
+    /// not a cloud instance): those that make it a candidate or cannot rule it out. A hypervisor's synthetic model
+    /// applies wherever the advisory's policy says the physical host decides.
+    /// </summary>
+    internal static List<(Core.Advisories.Advisory Advisory, Finding Finding)> Applying(IEnumerable<Core.Advisories.Advisory> advisories, CpuRow row)
+    {
+        var host = new Host("cpu", "cpu", null, HostStatus.Working, false, [], null, [row.Key], null, null);
+        return [.. advisories
+            .Select(a => (Advisory: a, Finding: AdvisoryEvaluator.Evaluate(a, host, HostFacts.None, _ => row.Identity)))
+            .Where(x => x.Finding.Verdict is Verdict.Affected or Verdict.NeedsConfirmation or Verdict.Unknown)];
+    }
 
     internal static List<CpuRow> Summarize(IEnumerable<Host> hosts, bool includeRetired, CancellationToken cancellationToken, out int hostsWithoutCpu, out int totalHosts)
     {
@@ -88,9 +106,9 @@ internal static class HostsCommand
             .ThenBy(r => r.Key.Signature?.ToString(), StringComparer.Ordinal)];
     }
 
-    private static void WriteTable(TextWriter w, List<CpuRow> rows, int hostsWithoutCpu, int totalHosts)
+    private static void WriteTable(TextWriter w, List<CpuRow> rows, Dictionary<CpuRow, List<(Core.Advisories.Advisory Advisory, Finding Finding)>> applying, int hostsWithoutCpu, int totalHosts)
     {
-        string[] header = ["HOSTS", "CPUS", "BRAND STRING", "SIGNATURE", "IDENTIFIED", "LINE", "GEN", "MICROARCH", "CODENAME", "SEGMENT", "VIRTUAL", "CONFIDENCE"];
+        string[] header = ["HOSTS", "CPUS", "BRAND STRING", "SIGNATURE", "IDENTIFIED", "LINE", "GEN", "MICROARCH", "CODENAME", "SEGMENT", "VIRTUAL", "CONFIDENCE", "ADVISORIES"];
         var table = rows.Select(r => new[]
         {
             r.Hosts.ToString(CultureInfo.InvariantCulture),
@@ -105,8 +123,9 @@ internal static class HostsCommand
             r.Identity.Segment.ToString().ToLowerInvariant(),
             r.Identity.IsVirtual ? "yes" : "no",
             r.Identity.Confidence.ToString().ToLowerInvariant(),
+            applying[r].Count == 0 ? "-" : string.Join(" ", applying[r].Select(a => a.Advisory.Id + (a.Finding.Verdict == Verdict.Unknown ? "?" : ""))),
         }).ToList();
-        var widths = header.Select((h, i) => Math.Min(60, Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[i].Length)))).ToArray();
+        var widths = header.Select((h, i) => Math.Min(i == header.Length - 1 ? 400 : 60, Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[i].Length)))).ToArray();
         void Line(string[] cells) => w.WriteLine(string.Join("  ", cells.Select((c, i) => (c.Length > widths[i] ? c[..(widths[i] - 1)] + "…" : c).PadRight(widths[i]))).TrimEnd());
         Line(header);
         foreach (var row in table)
@@ -116,15 +135,16 @@ internal static class HostsCommand
 
         w.WriteLine();
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{totalHosts} hosts, {rows.Count} distinct processors, {hostsWithoutCpu} hosts without CPU facts."));
+        w.WriteLine("ADVISORIES: those that apply to the processor from its CPU alone (a candidate); \"?\" where the CPU cannot rule it out.");
     }
 
-    private static void WriteJson(TextWriter w, List<CpuRow> rows, int hostsWithoutCpu, int totalHosts, List<Diagnostic> diagnostics)
+    private static void WriteJson(TextWriter w, List<CpuRow> rows, Dictionary<CpuRow, List<(Core.Advisories.Advisory Advisory, Finding Finding)>> applying, int hostsWithoutCpu, int totalHosts, List<Diagnostic> diagnostics)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteString("schemaVersion", "1.0");
+            json.WriteString("schemaVersion", "1.1");
             json.WriteNumber("hosts", totalHosts);
             json.WriteNumber("hostsWithoutCpu", hostsWithoutCpu);
             json.WriteStartArray("processors");
@@ -137,6 +157,17 @@ internal static class HostsCommand
                 json.WriteString("vendorId", r.Key.VendorId);
                 json.WriteString("signature", r.Key.Signature?.ToString());
                 IdentityJson.Write(json, "identification", r.Identity);
+                json.WriteStartArray("advisories");
+                foreach (var (advisory, finding) in applying[r])
+                {
+                    json.WriteStartObject();
+                    json.WriteString("id", advisory.Id);
+                    json.WriteString("verdict", finding.Verdict.ToWire());
+                    json.WriteString("clause", finding.Evidence.IsDefaultOrEmpty ? null : finding.Evidence[0].Clause);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
 
