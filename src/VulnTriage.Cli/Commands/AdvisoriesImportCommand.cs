@@ -24,10 +24,11 @@ internal static class AdvisoriesImportCommand
             Description = "The directory of Intel advisories to update and to write drafts into (default: advisories/intel).",
             DefaultValueFactory = _ => Path.Combine("advisories", "intel"),
         };
+        var drafts = new Option<string?>("--drafts") { Description = "Where to write the draft advisories (default: a drafts folder inside --out, which is not embedded: review a draft, then move it up)." };
         var revision = new Option<string?>("--revision") { Description = "A label for this revision of the table (e.g. \"IPU 26.1\"), written into rule titles; default: the file name." };
         var table = new Command("intel-table", "Update the signature sets of the Intel advisories from Intel's affected-processor table, and write a draft advisory for every column no advisory claims.")
         {
-            csv, outDir, revision,
+            csv, outDir, drafts, revision,
         };
         table.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
@@ -55,10 +56,16 @@ internal static class AdvisoriesImportCommand
             var today = DateOnly.FromDateTime(env.Clock.GetUtcNow().UtcDateTime);
             var result = IntelTableImporter.Import(parsed, retired, existing, label, today);
 
+            var draftDir = parse.GetValue(drafts) is { Length: > 0 } d ? d : Path.Combine(dir, "drafts");
+            if (result.Files.Any(f => f.Kind == ImportFileKind.Draft))
+            {
+                Directory.CreateDirectory(draftDir);
+            }
+
             foreach (var file in result.Files)
             {
                 var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(file.Text);
-                AtomicFile.Write(Path.Combine(dir, file.Name), s => s.Write(bytes));
+                AtomicFile.Write(Path.Combine(file.Kind == ImportFileKind.Draft ? draftDir : dir, file.Name), s => s.Write(bytes));
             }
 
             foreach (var message in result.Messages)
@@ -66,7 +73,7 @@ internal static class AdvisoriesImportCommand
                 env.Out.WriteLine(VulnTriageCli.OneLine(message));
             }
 
-            env.Out.WriteLine($"{result.Files.Count(f => f.Kind == ImportFileKind.Updated)} advisories updated, {result.Files.Count(f => f.Kind == ImportFileKind.Draft)} drafts written in {VulnTriageCli.OneLine(dir)}; check them with 'vulntriage advisories verify --advisories {VulnTriageCli.OneLine(dir)}'");
+            env.Out.WriteLine($"{result.Files.Count(f => f.Kind == ImportFileKind.Updated)} advisories updated, {result.Files.Count(f => f.Kind == ImportFileKind.Draft)} drafts written in {VulnTriageCli.OneLine(draftDir)}; check them with 'vulntriage advisories verify --advisories {VulnTriageCli.OneLine(draftDir)}'");
             return ExitCodes.Ok;
         }));
 
