@@ -605,6 +605,13 @@ public static partial class IntelTableImporter
             Line($"    host: {{ vendor_id: GenuineIntel, signature: \"{miss.Cpuids[0].CpuinfoForm}\" }}");
             Line("    expect: not_affected");
         }
+        else if (rows.Where(r => r.Affected && r != hit).Skip(rows.Count(r => r.Affected) / 2).FirstOrDefault() is { } second)
+        {
+            // Every row is affected: a second candidate (the format wants two examples; a curated file needs a not_affected one).
+            Line($"  - name: {YamlText.Quote("Intel's table: " + second.Name + " (" + second.Cpuids[0].Text + ") is a candidate")}");
+            Line($"    host: {{ vendor_id: GenuineIntel, signature: \"{second.Cpuids[0].CpuinfoForm}\" }}");
+            Line(second.Values.Contains(IntelTableValues.NoPlannedMitigation) ? "    expect: affected" : "    expect: needs_confirmation");
+        }
 
         return w.ToString();
     }
