@@ -131,7 +131,9 @@ public static class AdvisoryYamlLoader
                 r.Error(DiagnosticCodes.AdvisoryMissingKey, YamlNodeReader.Child(top, "examples"), "'examples' must contain at least one host that must match (affected or needs_confirmation)");
             }
 
-            if (!examples.Any(e => e.Expect is Verdict.NotAffected))
+            // A draft written from a vendor table whose every row is affected has no not_affected host to show; a curated
+            // advisory must have one.
+            if (status == AdvisoryStatus.Curated && !examples.Any(e => e.Expect is Verdict.NotAffected))
             {
                 r.Error(DiagnosticCodes.AdvisoryMissingKey, YamlNodeReader.Child(top, "examples"), "'examples' must contain at least one host that must not match (not_affected)");
             }
@@ -287,7 +289,7 @@ public static class AdvisoryYamlLoader
 
     private static CpuRule? CpuRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds, string sourceName)
     {
-        var m = r.Mapping(node, path, ["id", "title", "scope", "when", "examples"], ["expect_firmware", "cves", "check"]);
+        var m = r.Mapping(node, path, ["id", "title", "scope", "when", "examples"], ["expect_firmware", "cves", "check", "no_fix"]);
         if (m is null)
         {
             return null;
@@ -315,10 +317,22 @@ public static class AdvisoryYamlLoader
             r.Error(DiagnosticCodes.AdvisoryMissingKey, node, $"'{path}' lacks the required key 'check' (how to confirm a candidate)");
         }
 
+        var noFixNode = YamlNodeReader.Child(m, "no_fix");
+        var noFix = r.String(noFixNode, path + ".no_fix") switch
+        {
+            null or "false" => false,
+            "true" => true,
+            var other => Bad<bool>(r, noFixNode, $"'{path}.no_fix' must be true or false, got '{other}'") ?? false,
+        };
+        if (noFix && scope is not CpuRuleScope.Listed)
+        {
+            r.Error(DiagnosticCodes.AdvisoryBadValue, noFixNode, $"'{path}.no_fix' is only for listed rules (the vendor names the processors as affected with no fix)");
+        }
+
         var examples = RuleExamplesOf(r, YamlNodeReader.Child(m, "examples"), path + ".examples", sourceName);
         return id is null || title is null || scope is null || when is null || check is null || examples is null
             ? null
-            : new CpuRule(id, title, scope.Value, when, expect, cves, check) { Examples = examples };
+            : new CpuRule(id, title, scope.Value, when, expect, cves, check) { Examples = examples, NoFix = noFix };
     }
 
     private static FirmwareRule? FirmwareRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds, string sourceName)

@@ -7,12 +7,12 @@ using VulnTriage.Core.Matching;
 
 namespace VulnTriage.Cli.Commands;
 
-/// <summary><c>vulntriage advisories list|show|verify</c>.</summary>
+/// <summary><c>vulntriage advisories list|show|verify|import</c>.</summary>
 internal static class AdvisoriesCommand
 {
     public static Command Build(CliEnvironment env)
     {
-        var command = new Command("advisories", "List, show and verify the advisories (embedded ones and your own with --advisories DIR).");
+        var command = new Command("advisories", "List, show, verify and import advisories (embedded ones and your own with --advisories DIR).");
 
         var listDir = CommonOptions.AdvisoriesDirectory();
         var list = new Command("list", "List the available advisories.") { listDir };
@@ -71,6 +71,7 @@ internal static class AdvisoriesCommand
         command.Add(list);
         command.Add(show);
         command.Add(verify);
+        command.Add(AdvisoriesImportCommand.Build(env));
         return command;
     }
 

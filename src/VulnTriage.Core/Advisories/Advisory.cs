@@ -287,6 +287,12 @@ public sealed record CpuRule(
 {
     /// <summary>The rule's own examples.</summary>
     public RuleExamples Examples { get; init; } = RuleExamples.None;
+
+    /// <summary>
+    /// A listed rule for processors the vendor states are affected with no mitigation planned (Intel's table: "No planned
+    /// mitigation"): the CPU stage gives <c>affected</c>, not <c>needs_confirmation</c>, and no later fact can make it fixed.
+    /// </summary>
+    public bool NoFix { get; init; }
 }
 
 /// <summary>

@@ -165,4 +165,19 @@ public static class DiagnosticCodes
 
     /// <summary>A facts file names no host in the inventory.</summary>
     public const string FactsUnmatched = "VT3004";
+
+    /// <summary>The file is not a CSV that can be read as Intel's affected-processor table (binary data, an unterminated quote, a line or field past the limits).</summary>
+    public const string IntelTableNotCsv = "VT2101";
+
+    /// <summary>Intel's table has no <c>CPUID</c> column (or no header at all).</summary>
+    public const string IntelTableNoCpuidColumn = "VT2102";
+
+    /// <summary>A <c>CPUID</c> cell of Intel's table is empty or not a hexadecimal CPUID.</summary>
+    public const string IntelTableBadCpuid = "VT2103";
+
+    /// <summary>A row's CPUID contradicts its <c>CPUID Family_Model</c> cell: the row is skipped (a warning).</summary>
+    public const string IntelTableRowMismatch = "VT2104";
+
+    /// <summary>A curated advisory's generated block (<c># &gt;&gt;&gt; intel-table</c> … <c># &lt;&lt;&lt; intel-table</c>) is malformed.</summary>
+    public const string IntelTableBlock = "VT2105";
 }

@@ -112,7 +112,7 @@ public static class AdvisoryEvaluator
         {
             // The provider owns microcode and hypervisor; the guest kernel's mitigation is the customer's.
             var cpu = CpuStage(s);
-            if (KernelStage(s, cpu, microcode: null) is { } kernel && kernel.Verdict is not Verdict.Unknown)
+            if (KernelStage(s, cpu) is { Partial: false } kernel && kernel.Verdict is not Verdict.Unknown)
             {
                 var verdict = kernel.Verdict == Verdict.NotAffected ? Verdict.NotAffected : kernel.Verdict;
                 return s.Finding(verdict, Stage.Kernel, [.. kernel.Evidence, evidence], kernel.Cves, kernel.Action);
@@ -126,7 +126,10 @@ public static class AdvisoryEvaluator
 
     private sealed record CpuOutcome(Verdict Verdict, ImmutableArray<Evidence> Evidence, ImmutableArray<string> Cves, FindingAction Action, CpuRule? Candidate)
     {
-        public bool IsCandidate => Candidate is not null && Candidate.Scope != CpuRuleScope.Excluded && Verdict == Verdict.NeedsConfirmation;
+        public bool IsCandidate => Candidate is not null && Candidate.Scope != CpuRuleScope.Excluded && Verdict is Verdict.NeedsConfirmation or Verdict.Affected;
+
+        /// <summary>A listed rule with no planned fix holds: the CPU alone says affected.</summary>
+        public bool IsNoFix => Candidate is { NoFix: true } && Verdict == Verdict.Affected;
 
         public Finding ToFinding(Scope s) => s.Finding(Verdict, Stage.Cpu, [.. Evidence, .. s.Notes], Cves, Action);
     }
@@ -173,6 +176,12 @@ public static class AdvisoryEvaluator
             var action = s.Advisory.Policy.Stages.Contains(ConfirmationStage.Firmware)
                 ? new FindingAction(ActionKind.ConfirmFirmware, rule.Check)
                 : new FindingAction(ActionKind.ReadMicrocodeAndKernel, rule.Check);
+            if (rule.NoFix)
+            {
+                // The vendor names the processor as affected and plans no mitigation: affected whatever a later fact says.
+                return new CpuOutcome(Verdict.Affected, [evidence with { Verdict = Verdict.Affected }], rule.Cves, new FindingAction(ActionKind.NoFixAvailable, rule.Check, s.Advisory.Id), rule);
+            }
+
             return new CpuOutcome(Verdict.NeedsConfirmation, [evidence], rule.Cves, action, rule);
         }
 
@@ -321,14 +330,13 @@ public static class AdvisoryEvaluator
     private static Finding? ConfirmationStages(Scope s, CpuOutcome cpu)
     {
         var outcomes = new List<StageOutcome>();
-        StageOutcome? microcode = null;
         foreach (var stage in s.Advisory.Policy.Stages)
         {
             var outcome = stage switch
             {
                 ConfirmationStage.Firmware => FirmwareStage(s),
-                ConfirmationStage.Microcode => microcode = MicrocodeStage(s),
-                ConfirmationStage.Kernel => KernelStage(s, cpu, microcode),
+                ConfirmationStage.Microcode => MicrocodeStage(s),
+                ConfirmationStage.Kernel => KernelStage(s, cpu),
                 _ => null,
             };
             if (outcome is not null)
@@ -342,12 +350,19 @@ public static class AdvisoryEvaluator
             return null;
         }
 
+        if (cpu.IsNoFix)
+        {
+            // No fix is planned: the CPU's "affected" takes part like a confirmation stage, so it can never be outvoted.
+            outcomes.Insert(0, new StageOutcome(Stage.Cpu, Verdict.Affected, cpu.Evidence, cpu.Cves, cpu.Action));
+        }
+
         var decided = outcomes.Where(o => !o.Partial).ToList();
         if (decided.Count == 0)
         {
-            // Microcode is fixed, but the fix also needs software and the kernel's line was not read.
+            // Half a fix: microcode is fixed but the software half was not read, or the kernel answered for some of the
+            // advisory's files only. Until the rest is known the host stays a candidate.
             var partial = outcomes[0];
-            return s.Finding(Verdict.NeedsConfirmation, partial.Stage, [.. partial.Evidence, .. cpu.Evidence, .. s.Notes], cpu.Cves, partial.Action);
+            return s.Finding(Verdict.NeedsConfirmation, partial.Stage, [.. outcomes.SelectMany(o => o.Evidence), .. cpu.Evidence, .. s.Notes], cpu.Cves, partial.Action);
         }
 
         var worst = decided.OrderBy(o => Severity(o.Verdict)).First();
@@ -574,12 +589,26 @@ public static class AdvisoryEvaluator
         return null;
     }
 
-    private static StageOutcome? KernelStage(Scope s, CpuOutcome cpu, StageOutcome? microcode)
+    /// <summary>
+    /// The kernel's own verdicts: every kernel rule whose file the facts carry is read, and the most urgent answer wins
+    /// (an advisory with several CVEs has several files: spectre_v1, spectre_v2, meltdown). A "Not affected" line for a
+    /// file whose CVEs the listed CPU rule names disagrees with the vendor's list: <c>needs_confirmation</c>. When some of
+    /// the advisory's files were not read and those read say fixed or not affected, the answer is partial (the missing
+    /// files' CVEs are undecided) and the host stays a candidate.
+    /// </summary>
+    private static StageOutcome? KernelStage(Scope s, CpuOutcome cpu)
     {
+        var evidence = ImmutableArray.CreateBuilder<Evidence>();
+        var cves = new SortedSet<string>(StringComparer.Ordinal);
+        Verdict? worst = null;
+        var action = FindingAction.None;
+        var unread = new List<KernelRule>();
+        var disagree = false;
         foreach (var rule in s.Advisory.KernelRules)
         {
             if (s.Facts.KernelFact(rule.File) is not { } fact)
             {
+                unread.Add(rule);
                 continue;
             }
 
@@ -591,7 +620,6 @@ public static class AdvisoryEvaluator
                 KernelStatus.Vulnerable => Verdict.Affected,
                 _ => Verdict.Unknown,
             };
-            var evidence = ImmutableArray.CreateBuilder<Evidence>();
             evidence.Add(new Evidence(s.Clause("kernel", rule.Id), EvidenceKind.Kernel, read)
             {
                 Verdict = verdict,
@@ -603,29 +631,58 @@ public static class AdvisoryEvaluator
             });
 
             // The vendor's list says the silicon is affected but the kernel says "Not affected": show both, keep the safer verdict.
-            if (verdict == Verdict.NotAffected && cpu.IsCandidate && cpu.Candidate!.Scope == CpuRuleScope.Listed)
+            if (verdict == Verdict.NotAffected && cpu.IsCandidate && cpu.Candidate!.Scope == CpuRuleScope.Listed && SharesCve(cpu.Candidate, rule))
             {
                 evidence.Insert(0, new Evidence(s.Clause("kernel", "sources-disagree"), EvidenceKind.SourcesDisagree, [])
                 {
                     Verdict = Verdict.NeedsConfirmation,
-                    Detail = "cpu: needs_confirmation (" + cpu.Candidate.Id + "); kernel: not_affected",
+                    Detail = "cpu: needs_confirmation (" + cpu.Candidate.Id + "); kernel " + rule.File + ": not_affected",
                 });
-                evidence.AddRange(cpu.Evidence);
-                return new StageOutcome(Stage.Kernel, Verdict.NeedsConfirmation, evidence.ToImmutable(), cpu.Cves, cpu.Action);
+                verdict = Verdict.NeedsConfirmation;
+                disagree = true;
             }
 
-            var action = verdict switch
+            var next = verdict switch
             {
                 Verdict.Affected => new FindingAction(fact.MicrocodeMissing ? ActionKind.UpdateMicrocode : ActionKind.UpdateKernel, Reference: s.Advisory.Id),
+                Verdict.NeedsConfirmation => cpu.Action,
                 Verdict.Unknown => FindingAction.CollectFacts,
                 _ => FindingAction.None,
             };
-            _ = microcode;
-            return new StageOutcome(Stage.Kernel, verdict, evidence.ToImmutable(), verdict == Verdict.Affected ? rule.Cves : [], action);
+            if (verdict is Verdict.Affected or Verdict.NeedsConfirmation)
+            {
+                cves.UnionWith(verdict == Verdict.Affected ? rule.Cves : cpu.Cves);
+            }
+
+            if (worst is null || Severity(verdict) < Severity(worst.Value))
+            {
+                worst = verdict;
+                action = next;
+            }
         }
 
-        return null;
+        if (worst is not { } result)
+        {
+            return null;
+        }
+
+        if (disagree)
+        {
+            evidence.AddRange(cpu.Evidence);
+        }
+
+        // Files the advisory reads but the facts lack leave their CVEs undecided: fixed or not affected only for the rest.
+        var undecided = unread.Where(r => cpu.IsCandidate && SharesCve(cpu.Candidate!, r)).ToList();
+        var partial = result is Verdict.Fixed or Verdict.NotAffected && undecided.Count > 0;
+        return new StageOutcome(Stage.Kernel, result, evidence.ToImmutable(), [.. cves], partial ? new FindingAction(ActionKind.ReadMicrocodeAndKernel) : action)
+        {
+            Partial = partial,
+        };
     }
+
+    // A rule without CVEs concerns every CVE of the advisory.
+    private static bool SharesCve(CpuRule candidate, KernelRule rule) =>
+        candidate.Cves.IsDefaultOrEmpty || rule.Cves.IsDefaultOrEmpty || candidate.Cves.Intersect(rule.Cves, StringComparer.Ordinal).Any();
 
     // ---- facts ------------------------------------------------------------------------------------------------------
 

@@ -295,6 +295,12 @@ public enum ActionKind
     /// <summary>Update or configure the kernel so that it mitigates the issue.</summary>
     UpdateKernel,
 
+    /// <summary>
+    /// The vendor plans no mitigation for this processor (Intel's table: "No planned mitigation"): isolate the workload or
+    /// replace the part; the rule's check text is the detail.
+    /// </summary>
+    NoFixAvailable,
+
     /// <summary>Read the running microcode revision and the kernel's vulnerability files (probe) to decide.</summary>
     ReadMicrocodeAndKernel,
 

@@ -76,6 +76,9 @@ public static class EvidenceText
             ActionKind.UpdateKernel => ja
                 ? $"{id} を緩和するカーネルに更新するか、緩和策を有効にしてください（「対処方法」参照）。"
                 : $"Update the kernel to one that mitigates {id}, or turn its mitigation on (see \"How to fix\").",
+            ActionKind.NoFixAvailable => ja
+                ? $"{id} について、ベンダーはこのプロセッサー向けの緩和策を予定していません。信頼できないコードを同じホストで動かさない、またはハードウェアを更新してください。{detail}"
+                : $"The vendor plans no mitigation of {id} for this processor: keep untrusted code off the host, or replace the hardware. {detail}",
             ActionKind.DecidedNotAffected => ja ? $"対応不要: 影響なしと判断済み（{id}）。" : $"None: decided not affected ({id}).",
             ActionKind.DecidedFixed => ja ? $"対応不要: 修正済みと判断済み（{id}）。" : $"None: decided fixed ({id}).",
             ActionKind.DecidedAcceptedRisk => ja
@@ -103,6 +106,11 @@ public static class EvidenceText
                 {
                     var expect = e.Detail is { Length: > 0 } d ? $"; expect {d} firmware" : "";
                     var why = Quote(e, Truth.True, en: true);
+                    if (e.Verdict == Verdict.Affected)
+                    {
+                        return $"{subject} is in a listed family ({title}){why}, for which the vendor plans no mitigation: affected whatever the microcode or the kernel says.";
+                    }
+
                     return e.Scope == CpuRuleScope.Conditional
                         ? $"{subject} is not in the listed families, but {title} may still apply{expect}{why}. A later fact decides."
                         : $"{subject} is in a listed family ({title}){expect}{why}. The CPU makes the host a candidate; a later fact decides.";
@@ -168,6 +176,11 @@ public static class EvidenceText
                 {
                     var expect = e.Detail is { Length: > 0 } d ? $"{d} ファームウェアが想定されます。" : "";
                     var why = Quote(e, Truth.True, en: false);
+                    if (e.Verdict == Verdict.Affected)
+                    {
+                        return $"{subject} は対象として列挙されたファミリー（{title}）に含まれ{why}、ベンダーは緩和策を予定していません。マイクロコードやカーネルの状態にかかわらず影響ありです。";
+                    }
+
                     return e.Scope == CpuRuleScope.Conditional
                         ? $"{subject} は列挙されたファミリーには含まれませんが、{title}が該当する可能性があります{why}。{expect}後続の情報で確定します。"
                         : $"{subject} は対象として列挙されたファミリー（{title}）に含まれます{why}。{expect}CPU からは候補であることまでしか分からず、後続の情報で確定します。";
