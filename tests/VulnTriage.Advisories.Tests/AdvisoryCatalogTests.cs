@@ -41,7 +41,7 @@ public sealed class AdvisoryCatalogTests
 
         // Then
         Assert.NotNull(catalog.Find("ACME-SA-00001"));
-        Assert.Equal(2, catalog.Advisories.Length);
+        Assert.Equal(AdvisoryCatalog.EmbeddedNames.Length + 1, catalog.Advisories.Length);
     }
 
     [Fact]

@@ -331,7 +331,7 @@ public static class AdvisoryYamlLoader
 
         var id = RuleId(r, YamlNodeReader.Child(m, "id"), path + ".id");
         var kind = Kind(r, YamlNodeReader.Child(m, "kind"), path + ".kind");
-        var matchMap = r.Mapping(YamlNodeReader.Child(m, "match"), path + ".match", [], ["major", "minor", "hotfix", "at_least", "below"]);
+        var matchMap = r.Mapping(YamlNodeReader.Child(m, "match"), path + ".match", [], ["major", "minor", "hotfix", "build", "at_least", "below"]);
         var match = matchMap is null ? null : ConditionReader.FirmwareMatch(r, matchMap, path + ".match");
 
         var verdictNode = YamlNodeReader.Child(m, "verdict");

@@ -348,5 +348,6 @@ public static class EvidenceText
         .Replace("major ", "メジャー ", StringComparison.Ordinal)
         .Replace("minor ", "マイナー ", StringComparison.Ordinal)
         .Replace("hotfix ", "ホットフィックス ", StringComparison.Ordinal)
+        .Replace("build ", "ビルド ", StringComparison.Ordinal)
         .Replace(", ", "、", StringComparison.Ordinal);
 }
