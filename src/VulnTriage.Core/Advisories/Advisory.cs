@@ -348,6 +348,21 @@ public sealed record KernelRule(string Id, string File, ImmutableArray<string> C
 {
     /// <summary>The rule's own examples.</summary>
     public RuleExamples Examples { get; init; } = RuleExamples.None;
+
+    /// <summary>
+    /// Beginnings of "Mitigation: …" lines that mitigate only some attack vectors (srso.rst: "Mitigation: microcode"
+    /// does not protect user→kernel; "IBPB on VMEXIT" only guest→host): such a line is <c>needs_confirmation</c>, not
+    /// <c>fixed</c>. Compared case-insensitively with the start of the line. Empty for none.
+    /// </summary>
+    public ImmutableArray<string> Partial { get; init; } = [];
+
+    /// <summary>Whether <paramref name="fact"/> is one of the rule's partial mitigations.</summary>
+    public bool IsPartial(KernelVulnerabilityFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return fact.Status == KernelStatus.Mitigated && !Partial.IsDefaultOrEmpty
+            && Partial.Any(p => fact.Text.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+    }
 }
 
 /// <summary>The confirmation stages an advisory is decided by.</summary>

@@ -584,7 +584,10 @@ public static class AdvisoryEvaluator
             }
 
             var read = ImmutableArray.Create(new EvidenceFact("kernel." + rule.File, fact.Text, fact.Source)).AddRange(s.CpuFacts);
-            var verdict = fact.Status switch
+
+            // A mitigation the advisory lists as partial (it leaves some attack vectors open) is not "fixed".
+            var partial = rule.IsPartial(fact);
+            var verdict = partial ? Verdict.NeedsConfirmation : fact.Status switch
             {
                 KernelStatus.NotAffected => Verdict.NotAffected,
                 KernelStatus.Mitigated => Verdict.Fixed,
@@ -597,7 +600,7 @@ public static class AdvisoryEvaluator
                 Verdict = verdict,
                 Subject = fact.Text,
                 RuleId = rule.Id,
-                Detail = fact.Status.ToWire(),
+                Detail = partial ? "partial" : fact.Status.ToWire(),
                 Note = rule.Note.En.Length > 0 ? rule.Note : null,
                 Predicates = [new PredicateResult("kernel." + rule.File, "not_affected|mitigated|vulnerable", fact.Status.ToWire(), fact.Source, Truth.True)],
             });
@@ -617,11 +620,12 @@ public static class AdvisoryEvaluator
             var action = verdict switch
             {
                 Verdict.Affected => new FindingAction(fact.MicrocodeMissing ? ActionKind.UpdateMicrocode : ActionKind.UpdateKernel, Reference: s.Advisory.Id),
+                Verdict.NeedsConfirmation => new FindingAction(ActionKind.UpdateKernel, Reference: s.Advisory.Id),
                 Verdict.Unknown => FindingAction.CollectFacts,
                 _ => FindingAction.None,
             };
             _ = microcode;
-            return new StageOutcome(Stage.Kernel, verdict, evidence.ToImmutable(), verdict == Verdict.Affected ? rule.Cves : [], action);
+            return new StageOutcome(Stage.Kernel, verdict, evidence.ToImmutable(), verdict is Verdict.Affected or Verdict.NeedsConfirmation ? rule.Cves : [], action);
         }
 
         return null;

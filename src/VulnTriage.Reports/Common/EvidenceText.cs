@@ -330,6 +330,7 @@ public static class EvidenceText
     {
         "not_affected" => "not affected",
         "mitigated" => "mitigated",
+        "partial" => "a partial mitigation: some attack vectors stay open",
         "vulnerable" => "vulnerable",
         _ => "not classified",
     };
@@ -338,6 +339,7 @@ public static class EvidenceText
     {
         "not_affected" => "影響なし",
         "mitigated" => "緩和済み",
+        "partial" => "部分的な緩和で、一部の攻撃経路は残ります",
         "vulnerable" => "脆弱",
         _ => "分類できない報告",
     };
