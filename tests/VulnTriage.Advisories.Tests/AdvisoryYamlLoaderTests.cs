@@ -188,4 +188,48 @@ public sealed class AdvisoryYamlLoaderTests
         Assert.Contains(e.Diagnostics, d => d.Message.Contains("'firmware_rules' is given but 'policy.stages' does not list firmware", StringComparison.Ordinal));
         Assert.Contains(e.Diagnostics, d => d.Message.Contains("lists kernel but the advisory has no 'kernel_rules'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Should_Reject_A_Partial_Kernel_Line_That_Is_Not_A_Mitigation_When_Loading()
+    {
+        // Given: a "Vulnerable…" line is affected anyway, so listing it as partial could only hide a typo
+        var text = AdvisoryCatalog.ReadEmbedded("advisories/amd/AMD-SB-7005.yaml").Replace(
+            "partial: [\"Mitigation: microcode\", \"Mitigation: IBPB on VMEXIT\"]", "partial: [\"Vulnerable: no microcode\"]", StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal(DiagnosticCodes.AdvisoryBadValue, d.Code);
+        Assert.Contains("partial", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Read_A_Build_Range_When_A_Firmware_Rule_Has_One()
+    {
+        // When
+        var advisory = AdvisoryYamlLoader.Load(AdvisoryCatalog.ReadEmbedded("advisories/intel/INTEL-SA-00075.yaml"), "INTEL-SA-00075.yaml");
+
+        // Then
+        var rule = Assert.Single(advisory.FirmwareRules, r => r.Id == "me9-0-1-amt-build-below-3000");
+        Assert.NotNull(rule.Match.Build);
+        Assert.True(rule.Match.Build.Contains(2999));
+        Assert.False(rule.Match.Build.Contains(3000));
+        Assert.Equal("major 9, minor 0,1, build 0-2999", rule.Match.Describe());
+    }
+
+    [Fact]
+    public void Should_Report_A_Bad_Build_Range_With_Its_Location_When_Loading()
+    {
+        // Given
+        var text = AdvisoryCatalog.ReadEmbedded("advisories/intel/INTEL-SA-00075.yaml").Replace(
+            "match: { major: 6, build: \"0-2999\" }", "match: { major: 6, build: \"2999-0\" }", StringComparison.Ordinal);
+
+        // When
+        var e = LoadFails(text);
+
+        // Then
+        Assert.Contains(e.Diagnostics, d => d.Code == DiagnosticCodes.AdvisoryBadValue && d.Location.Line > 0 && d.Message.Contains("build", StringComparison.Ordinal));
+    }
 }

@@ -345,7 +345,7 @@ public static class AdvisoryYamlLoader
 
         var id = RuleId(r, YamlNodeReader.Child(m, "id"), path + ".id");
         var kind = Kind(r, YamlNodeReader.Child(m, "kind"), path + ".kind");
-        var matchMap = r.Mapping(YamlNodeReader.Child(m, "match"), path + ".match", [], ["major", "minor", "hotfix", "at_least", "below"]);
+        var matchMap = r.Mapping(YamlNodeReader.Child(m, "match"), path + ".match", [], ["major", "minor", "hotfix", "build", "at_least", "below"]);
         var match = matchMap is null ? null : ConditionReader.FirmwareMatch(r, matchMap, path + ".match");
 
         var verdictNode = YamlNodeReader.Child(m, "verdict");
@@ -408,9 +408,39 @@ public static class AdvisoryYamlLoader
             : new MicrocodeRule(id, when, new MicrocodePredicate(thresholds.Value), alone.Value, cves, note) { Examples = examples };
     }
 
+    // Beginnings of "Mitigation: …" lines that are only partial mitigations: each must itself be a "Mitigation:" line, or
+    // the entry could never apply (a "Vulnerable…" line is affected anyway).
+    private static ImmutableArray<string> PartialMitigations(YamlNodeReader r, YamlNode? node, string path)
+    {
+        if (node is null)
+        {
+            return [];
+        }
+
+        var list = ImmutableArray.CreateBuilder<string>();
+        var items = r.Sequence(node, path);
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (r.String(items[i], $"{path}[{i}]") is not { } text)
+            {
+                continue;
+            }
+
+            if (!text.StartsWith("Mitigation:", StringComparison.OrdinalIgnoreCase) || text.Trim().Length <= "Mitigation:".Length)
+            {
+                r.Error(DiagnosticCodes.AdvisoryBadValue, items[i], $"'{path}[{i}]' must be the beginning of a kernel line 'Mitigation: …', got '{text}'");
+                continue;
+            }
+
+            list.Add(text.Trim());
+        }
+
+        return list.ToImmutable();
+    }
+
     private static KernelRule? KernelRuleOf(YamlNodeReader r, YamlNode node, string path, HashSet<string> cveIds, string sourceName)
     {
-        var m = r.Mapping(node, path, ["id", "file", "examples"], ["cves", "note"]);
+        var m = r.Mapping(node, path, ["id", "file", "examples"], ["cves", "note", "partial"]);
         if (m is null)
         {
             return null;
@@ -422,9 +452,10 @@ public static class AdvisoryYamlLoader
         var cves = CveRefs(r, YamlNodeReader.Child(m, "cves"), path + ".cves", cveIds);
         var note = YamlNodeReader.Child(m, "note") is { } n ? r.Localized(n, path + ".note") : LocalizedText.Empty;
         var examples = RuleExamplesOf(r, YamlNodeReader.Child(m, "examples"), path + ".examples", sourceName);
+        var partial = PartialMitigations(r, YamlNodeReader.Child(m, "partial"), path + ".partial");
         return id is null || file is null || note is null || examples is null
             ? null
-            : new KernelRule(id, file, cves, note) { Examples = examples };
+            : new KernelRule(id, file, cves, note) { Examples = examples, Partial = partial };
     }
 
     /// <summary>A rule's examples: <c>match</c> and <c>no_match</c>, each a non-empty list of hosts (with facts inline).</summary>

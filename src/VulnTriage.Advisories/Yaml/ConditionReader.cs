@@ -137,7 +137,7 @@ internal static class ConditionReader
             case "firmware.txe":
                 {
                     _ = FirmwareKinds.TryParse(name["firmware.".Length..], out var kind);
-                    var map = r.Mapping(value, path, [], ["major", "minor", "hotfix", "at_least", "below", "amt"]);
+                    var map = r.Mapping(value, path, [], ["major", "minor", "hotfix", "build", "at_least", "below", "amt"]);
                     if (map is null)
                     {
                         return null;
@@ -205,10 +205,13 @@ internal static class ConditionReader
             r.IntSetOf(YamlNodeReader.Child(map, "minor"), path + ".minor"),
             r.IntSetOf(YamlNodeReader.Child(map, "hotfix"), path + ".hotfix"),
             Version(r, YamlNodeReader.Child(map, "at_least"), path + ".at_least"),
-            Version(r, YamlNodeReader.Child(map, "below"), path + ".below"));
-        if (match.Major is null && match.Minor is null && match.Hotfix is null && match.AtLeast is null && match.Below is null)
+            Version(r, YamlNodeReader.Child(map, "below"), path + ".below"))
         {
-            r.Error(DiagnosticCodes.AdvisoryBadValue, map, $"'{path}' must have at least one of major, minor, hotfix, at_least, below");
+            Build = r.IntSetOf(YamlNodeReader.Child(map, "build"), path + ".build"),
+        };
+        if (match.Major is null && match.Minor is null && match.Hotfix is null && match.Build is null && match.AtLeast is null && match.Below is null)
+        {
+            r.Error(DiagnosticCodes.AdvisoryBadValue, map, $"'{path}' must have at least one of major, minor, hotfix, build, at_least, below");
             return null;
         }
 

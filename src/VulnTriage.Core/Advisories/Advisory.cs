@@ -185,11 +185,19 @@ public sealed record SignatureMatch(int Family, IntSet? Models, IntSet? Stepping
 /// <summary>Conditions on a firmware version; every condition given must hold.</summary>
 public sealed record FirmwareMatch(IntSet? Major, IntSet? Minor, IntSet? Hotfix, FirmwareVersion? AtLeast, FirmwareVersion? Below)
 {
+    /// <summary>
+    /// A set on the fourth field, the build number, or <c>null</c> for any. INTEL-SA-00075's fixed ME builds are told
+    /// apart by it, not by one version per branch: Intel's discovery tool treats a build of 3000 or more on the 6.x–11.6
+    /// branches as patched (OEM builds such as 11.0.18.3003 included).
+    /// </summary>
+    public IntSet? Build { get; init; }
+
     /// <summary>Whether <paramref name="v"/> satisfies every condition.</summary>
     public bool Matches(FirmwareVersion v) =>
         (Major is null || Major.Contains(v.Major))
         && (Minor is null || Minor.Contains(v.Minor))
         && (Hotfix is null || Hotfix.Contains(v.Hotfix))
+        && (Build is null || Build.Contains(v.Build))
         && (AtLeast is not { } low || v >= low)
         && (Below is not { } high || v < high);
 
@@ -210,6 +218,11 @@ public sealed record FirmwareMatch(IntSet? Major, IntSet? Minor, IntSet? Hotfix,
         if (Hotfix is not null)
         {
             parts.Add($"hotfix {Hotfix}");
+        }
+
+        if (Build is not null)
+        {
+            parts.Add($"build {Build}");
         }
 
         if (AtLeast is { } a)
@@ -341,6 +354,21 @@ public sealed record KernelRule(string Id, string File, ImmutableArray<string> C
 {
     /// <summary>The rule's own examples.</summary>
     public RuleExamples Examples { get; init; } = RuleExamples.None;
+
+    /// <summary>
+    /// Beginnings of "Mitigation: …" lines that mitigate only some attack vectors (srso.rst: "Mitigation: microcode"
+    /// does not protect user→kernel; "IBPB on VMEXIT" only guest→host): such a line is <c>needs_confirmation</c>, not
+    /// <c>fixed</c>. Compared case-insensitively with the start of the line. Empty for none.
+    /// </summary>
+    public ImmutableArray<string> Partial { get; init; } = [];
+
+    /// <summary>Whether <paramref name="fact"/> is one of the rule's partial mitigations.</summary>
+    public bool IsPartial(KernelVulnerabilityFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return fact.Status == KernelStatus.Mitigated && !Partial.IsDefaultOrEmpty
+            && Partial.Any(p => fact.Text.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+    }
 }
 
 /// <summary>The confirmation stages an advisory is decided by.</summary>

@@ -613,7 +613,10 @@ public static class AdvisoryEvaluator
             }
 
             var read = ImmutableArray.Create(new EvidenceFact("kernel." + rule.File, fact.Text, fact.Source)).AddRange(s.CpuFacts);
-            var verdict = fact.Status switch
+
+            // A mitigation the advisory lists as partial (it leaves some attack vectors open) is not "fixed".
+            var partialMitigation = rule.IsPartial(fact);
+            var verdict = partialMitigation ? Verdict.NeedsConfirmation : fact.Status switch
             {
                 KernelStatus.NotAffected => Verdict.NotAffected,
                 KernelStatus.Mitigated => Verdict.Fixed,
@@ -625,7 +628,7 @@ public static class AdvisoryEvaluator
                 Verdict = verdict,
                 Subject = fact.Text,
                 RuleId = rule.Id,
-                Detail = fact.Status.ToWire(),
+                Detail = partialMitigation ? "partial" : fact.Status.ToWire(),
                 Note = rule.Note.En.Length > 0 ? rule.Note : null,
                 Predicates = [new PredicateResult("kernel." + rule.File, "not_affected|mitigated|vulnerable", fact.Status.ToWire(), fact.Source, Truth.True)],
             });
@@ -645,13 +648,14 @@ public static class AdvisoryEvaluator
             var next = verdict switch
             {
                 Verdict.Affected => new FindingAction(fact.MicrocodeMissing ? ActionKind.UpdateMicrocode : ActionKind.UpdateKernel, Reference: s.Advisory.Id),
+                Verdict.NeedsConfirmation when partialMitigation => new FindingAction(ActionKind.UpdateKernel, Reference: s.Advisory.Id),
                 Verdict.NeedsConfirmation => cpu.Action,
                 Verdict.Unknown => FindingAction.CollectFacts,
                 _ => FindingAction.None,
             };
             if (verdict is Verdict.Affected or Verdict.NeedsConfirmation)
             {
-                cves.UnionWith(verdict == Verdict.Affected ? rule.Cves : cpu.Cves);
+                cves.UnionWith(verdict == Verdict.Affected || partialMitigation ? rule.Cves : cpu.Cves);
             }
 
             if (worst is null || Severity(verdict) < Severity(worst.Value))

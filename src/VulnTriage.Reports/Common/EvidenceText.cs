@@ -343,6 +343,7 @@ public static class EvidenceText
     {
         "not_affected" => "not affected",
         "mitigated" => "mitigated",
+        "partial" => "a partial mitigation: some attack vectors stay open",
         "vulnerable" => "vulnerable",
         _ => "not classified",
     };
@@ -351,6 +352,7 @@ public static class EvidenceText
     {
         "not_affected" => "影響なし",
         "mitigated" => "緩和済み",
+        "partial" => "部分的な緩和で、一部の攻撃経路は残ります",
         "vulnerable" => "脆弱",
         _ => "分類できない報告",
     };
@@ -361,5 +363,6 @@ public static class EvidenceText
         .Replace("major ", "メジャー ", StringComparison.Ordinal)
         .Replace("minor ", "マイナー ", StringComparison.Ordinal)
         .Replace("hotfix ", "ホットフィックス ", StringComparison.Ordinal)
+        .Replace("build ", "ビルド ", StringComparison.Ordinal)
         .Replace(", ", "、", StringComparison.Ordinal);
 }

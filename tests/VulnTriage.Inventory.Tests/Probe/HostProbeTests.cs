@@ -49,6 +49,7 @@ public sealed class HostProbeTests
     [InlineData("sps-server-no-mei", "GenuineIntel", "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz", 6, 85, 4, "0x2000069")]
     [InlineData("amd-host", "AuthenticAMD", "AMD EPYC 7502P 32-Core Processor", 23, 49, 0, "0x8301052")]
     [InlineData("kvm-guest", "GenuineIntel", "Intel Xeon Processor (Skylake, IBRS)", 6, 85, 4, "0x1")]
+    [InlineData("amd-epyc-guest", "AuthenticAMD", "AMD EPYC", 25, 17, 1, "0x1000065")]
     [InlineData("ec2-instance", "GenuineIntel", "Intel(R) Xeon(R) Platinum 8175M CPU @ 2.50GHz", 6, 85, 4, "0x200005e")]
     public void Should_Read_The_Processor_When_Cpuinfo_Is_Real(string tree, string vendor, string model, int family, int modelNumber, int stepping, string? microcode)
     {
