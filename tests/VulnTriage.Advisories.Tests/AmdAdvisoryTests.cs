@@ -199,6 +199,54 @@ public sealed class AmdAdvisoryTests
         Assert.Contains(finding.Evidence, e => e.Kind == EvidenceKind.Kernel && e.Subject == line);
     }
 
+    [Theory]
+    [InlineData("AMD-SB-7005", "spec_rstack_overflow", "Vulnerable: Safe RET, no microcode")]
+    [InlineData("AMD-SB-7029", "tsa", "Vulnerable: No microcode")]
+    [InlineData("AMD-SB-7029", "tsa", "Vulnerable: Clear CPU buffers attempted, no microcode")]
+    public void Should_Ask_For_The_Hypervisor_Host_When_A_Guest_Kernel_Says_No_Microcode(string id, string file, string line)
+    {
+        // Given: the same line in a guest (the build machine's lines): a guest kernel cannot see the host's microcode
+        var facts = HostFacts.None with { Kernel = [Line(file, line)], Virtual = true };
+
+        // When
+        var finding = Evaluate(Advisory(id), Bare("19_11_1", "AMD EPYC"), facts);
+
+        // Then: neither affected (the guest's half is in place) nor fixed (the host's half is unseen)
+        Assert.Equal((Verdict.NeedsConfirmation, Stage.Kernel), (finding.Verdict, finding.Stage));
+        Assert.Equal(ActionKind.CheckHostMicrocode, finding.Action.Kind);
+        var kernel = Assert.Single(finding.Evidence, e => e.Kind == EvidenceKind.Kernel);
+        Assert.Equal("microcode_on_host", kernel.Detail);
+        Assert.NotEmpty(finding.Cves);
+    }
+
+    [Fact]
+    public void Should_Leave_The_Host_Microcode_To_The_Provider_When_A_Cloud_Guest_Kernel_Says_No_Microcode()
+    {
+        // Given: an EC2 guest whose kernel has its half ("Safe RET") but sees no microcode
+        var facts = HostFacts.None with { Kernel = [Line("spec_rstack_overflow", "Vulnerable: Safe RET, no microcode")], Virtual = true };
+        var host = Bare("19_01_1", "AMD EPYC 7R13 Processor") with { Cloud = new CloudInfo(CloudProvider.Aws, "ec2", "m6a.large", "meta.cloud") };
+
+        // When
+        var finding = Evaluate(Advisory("AMD-SB-7005"), host, facts);
+
+        // Then: provider_managed, and the kernel's line is still shown
+        Assert.Equal(Verdict.ProviderManaged, finding.Verdict);
+        Assert.Contains(finding.Evidence, e => e.Kind == EvidenceKind.Kernel && e.Detail == "microcode_on_host");
+    }
+
+    [Fact]
+    public void Should_Keep_A_Plain_Vulnerable_Guest_Affected_When_Its_Own_Kernel_Has_No_Mitigation()
+    {
+        // Given: "Vulnerable" without ", no microcode" is the guest kernel's own gap
+        var facts = HostFacts.None with { Kernel = [Line("spec_rstack_overflow", "Vulnerable")], Virtual = true };
+
+        // When
+        var finding = Evaluate(Advisory("AMD-SB-7005"), Bare("19_11_1", "AMD EPYC"), facts);
+
+        // Then
+        Assert.Equal((Verdict.Affected, Stage.Kernel), (finding.Verdict, finding.Stage));
+    }
+
     [Fact]
     public void Should_Say_A_Partial_Mitigation_Is_Partial_When_The_Kernel_Chose_One()
     {

@@ -82,7 +82,8 @@ public static class AdvisoryEvaluator
     {
         public string Clause(string stage, string id) => $"{Advisory.Id}#{stage}/{id}";
 
-        public ImmutableArray<Evidence> Notes => [.. (Facts.Notes.IsDefault ? [] : Facts.Notes).Select(n =>
+        // The facts' notes are about the firmware (no MEI device, fw_ver missing): shown only where the firmware decides.
+        public ImmutableArray<Evidence> Notes => [.. (Facts.Notes.IsDefault || !Advisory.Policy.Stages.Contains(ConfirmationStage.Firmware) ? [] : Facts.Notes).Select(n =>
             new Evidence(Clause("firmware", "facts-note"), EvidenceKind.FactsNote, [new EvidenceFact("facts.note", n, Facts.Source)]) { Subject = n })];
 
         public Finding Finding(Verdict verdict, Stage stage, ImmutableArray<Evidence> evidence, IEnumerable<string> cves, FindingAction action) =>
@@ -114,6 +115,12 @@ public static class AdvisoryEvaluator
             var cpu = CpuStage(s);
             if (KernelStage(s, cpu) is { Partial: false } kernel && kernel.Verdict is not Verdict.Unknown)
             {
+                // The guest's half is in place and the rest is the host's microcode: the provider's part.
+                if (kernel.Action.Kind == ActionKind.CheckHostMicrocode)
+                {
+                    return s.Finding(Verdict.ProviderManaged, Stage.Cloud, [evidence, .. kernel.Evidence], [], FindingAction.None);
+                }
+
                 var verdict = kernel.Verdict == Verdict.NotAffected ? Verdict.NotAffected : kernel.Verdict;
                 return s.Finding(verdict, Stage.Kernel, [.. kernel.Evidence, evidence], kernel.Cves, kernel.Action);
             }
@@ -623,12 +630,20 @@ public static class AdvisoryEvaluator
                 KernelStatus.Vulnerable => Verdict.Affected,
                 _ => Verdict.Unknown,
             };
+
+            // A guest kernel cannot see the host's microcode: "…, no microcode" in a VM says the guest's half is in place
+            // and the other half is the hypervisor host's, which only the host (or its provider) can confirm.
+            var hostHalf = verdict == Verdict.Affected && fact.MicrocodeMissing && (s.Facts.Virtual == true || s.Identities.Any(i => i.IsVirtual));
+            if (hostHalf)
+            {
+                verdict = Verdict.NeedsConfirmation;
+            }
             evidence.Add(new Evidence(s.Clause("kernel", rule.Id), EvidenceKind.Kernel, read)
             {
                 Verdict = verdict,
                 Subject = fact.Text,
                 RuleId = rule.Id,
-                Detail = partialMitigation ? "partial" : fact.Status.ToWire(),
+                Detail = partialMitigation ? "partial" : hostHalf ? "microcode_on_host" : fact.Status.ToWire(),
                 Note = rule.Note.En.Length > 0 ? rule.Note : null,
                 Predicates = [new PredicateResult("kernel." + rule.File, "not_affected|mitigated|vulnerable", fact.Status.ToWire(), fact.Source, Truth.True)],
             });
@@ -648,6 +663,7 @@ public static class AdvisoryEvaluator
             var next = verdict switch
             {
                 Verdict.Affected => new FindingAction(fact.MicrocodeMissing ? ActionKind.UpdateMicrocode : ActionKind.UpdateKernel, Reference: s.Advisory.Id),
+                Verdict.NeedsConfirmation when hostHalf => new FindingAction(ActionKind.CheckHostMicrocode, Reference: s.Advisory.Id),
                 Verdict.NeedsConfirmation when partialMitigation => new FindingAction(ActionKind.UpdateKernel, Reference: s.Advisory.Id),
                 Verdict.NeedsConfirmation => cpu.Action,
                 Verdict.Unknown => FindingAction.CollectFacts,
@@ -655,7 +671,7 @@ public static class AdvisoryEvaluator
             };
             if (verdict is Verdict.Affected or Verdict.NeedsConfirmation)
             {
-                cves.UnionWith(verdict == Verdict.Affected || partialMitigation ? rule.Cves : cpu.Cves);
+                cves.UnionWith(verdict == Verdict.Affected || partialMitigation || hostHalf ? rule.Cves : cpu.Cves);
             }
 
             if (worst is null || Severity(verdict) < Severity(worst.Value))

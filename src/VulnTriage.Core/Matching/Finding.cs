@@ -286,6 +286,9 @@ public enum ActionKind
     /// <summary>Check the physical host that runs this VM.</summary>
     CheckPhysicalHost,
 
+    /// <summary>The guest's half of the fix is in place; check the host's microcode (and that the hypervisor passes it through).</summary>
+    CheckHostMicrocode,
+
     /// <summary>Apply the system vendor's firmware update.</summary>
     UpdateFirmware,
 

@@ -67,6 +67,9 @@ public static class EvidenceText
             ActionKind.CheckPhysicalHost => ja
                 ? "ハイパーバイザーが物理 CPU を隠しています。この VM を動かしている物理ホスト（CPU とファームウェア）を確認してください。"
                 : "The hypervisor hides the physical CPU: check the physical host that runs this VM (its CPU and firmware).",
+            ActionKind.CheckHostMicrocode => ja
+                ? "ゲスト側の対策は有効です。この VM を動かしている物理ホストのマイクロコードが修正済みで、ハイパーバイザーがその機能をゲストに渡していることを確認してください（クラウドではプロバイダーに確認）。"
+                : "The guest's half is in place: check that the physical host running this VM has the fixed microcode and that the hypervisor passes the feature to the guest (on a cloud, ask the provider).",
             ActionKind.UpdateFirmware => ja
                 ? $"システムベンダーが提供する {id} 対応のファームウェア（BIOS/ME）更新を適用し（「対処方法」参照）、もう一度ファームウェアのバージョンを確認してください。"
                 : $"Apply the system vendor's firmware (BIOS/ME) update for {id} (see \"How to fix\"), then read the firmware version again.",
@@ -344,6 +347,7 @@ public static class EvidenceText
         "not_affected" => "not affected",
         "mitigated" => "mitigated",
         "partial" => "a partial mitigation: some attack vectors stay open",
+        "microcode_on_host" => "the guest's half is in place; a virtual machine cannot see the host's microcode, so the hypervisor host must be checked",
         "vulnerable" => "vulnerable",
         _ => "not classified",
     };
@@ -353,6 +357,7 @@ public static class EvidenceText
         "not_affected" => "影響なし",
         "mitigated" => "緩和済み",
         "partial" => "部分的な緩和で、一部の攻撃経路は残ります",
+        "microcode_on_host" => "ゲスト側の対策は有効です。仮想マシンからはホストのマイクロコードが見えないため、ハイパーバイザーのホストを確認する必要があります",
         "vulnerable" => "脆弱",
         _ => "分類できない報告",
     };
