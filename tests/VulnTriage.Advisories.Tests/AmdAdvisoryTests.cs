@@ -220,7 +220,7 @@ public sealed class AmdAdvisoryTests
     }
 
     [Fact]
-    public void Should_Leave_The_Host_Microcode_To_The_Provider_When_A_Cloud_Guest_Kernel_Says_No_Microcode()
+    public void Should_Not_Say_No_Action_When_A_Cloud_Guest_Kernel_Says_Vulnerable_No_Microcode()
     {
         // Given: an EC2 guest whose kernel has its half ("Safe RET") but sees no microcode
         var facts = HostFacts.None with { Kernel = [Line("spec_rstack_overflow", "Vulnerable: Safe RET, no microcode")], Virtual = true };
@@ -229,9 +229,11 @@ public sealed class AmdAdvisoryTests
         // When
         var finding = Evaluate(Advisory("AMD-SB-7005"), host, facts);
 
-        // Then: provider_managed, and the kernel's line is still shown
-        Assert.Equal(Verdict.ProviderManaged, finding.Verdict);
+        // Then: "Vulnerable" in a guest is not "no action" (issue 11): ask the provider, show the line and the provider's part
+        Assert.Equal(Verdict.NeedsConfirmation, finding.Verdict);
+        Assert.Equal(ActionKind.CheckHostMicrocode, finding.Action.Kind);
         Assert.Contains(finding.Evidence, e => e.Kind == EvidenceKind.Kernel && e.Detail == "microcode_on_host");
+        Assert.Contains(finding.Evidence, e => e.Kind == EvidenceKind.CloudProvider);
     }
 
     [Fact]

@@ -115,11 +115,8 @@ public static class AdvisoryEvaluator
             var cpu = CpuStage(s);
             if (KernelStage(s, cpu) is { Partial: false } kernel && kernel.Verdict is not Verdict.Unknown)
             {
-                // The guest's half is in place and the rest is the host's microcode: the provider's part.
-                if (kernel.Action.Kind == ActionKind.CheckHostMicrocode)
-                {
-                    return s.Finding(Verdict.ProviderManaged, Stage.Cloud, [evidence, .. kernel.Evidence], [], FindingAction.None);
-                }
+                // A guest kernel saying "…, no microcode" is never "no action", even on a cloud: the finding asks the
+                // provider (action check_host_microcode) and quotes its responsibility statement.
 
                 var verdict = kernel.Verdict == Verdict.NotAffected ? Verdict.NotAffected : kernel.Verdict;
                 return s.Finding(verdict, Stage.Kernel, [.. kernel.Evidence, evidence], kernel.Cves, kernel.Action);
