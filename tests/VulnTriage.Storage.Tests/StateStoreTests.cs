@@ -250,6 +250,26 @@ public abstract class StateStoreTests
     }
 
     [Fact]
+    public void Should_Save_The_Run_When_A_Host_Name_Carries_A_Nul_Or_Other_Hostile_Characters()
+    {
+        // Given: host names from an attacker-controlled inventory (PostgreSQL's text cannot hold U+0000)
+        using var tmp = NewStore();
+        using var db = tmp.Open();
+        var hostile = "db01\0'; DROP TABLE runs; --\u202E<svg onload=alert(1)>\n";
+
+        // When
+        db.SaveRun(new SavedRun("r-1", TestStore.Now, "hosts.json", "0.1.0", ["INTEL-SA-00086"], [F(hostile, Verdict.Affected), F("web01", Verdict.Fixed)]));
+        db.AddDecision(D("d-1", SelectorKind.Host, hostile) with { Justification = "pasted from a form \0 with a NUL" });
+
+        // Then: nothing lost but the NUL itself, which PostgreSQL stores as U+FFFD
+        var expected = Kind == StoreKind.Postgres ? hostile.Replace('\0', '\uFFFD') : hostile;
+        var loaded = db.LoadRun("r-1")!;
+        Assert.Equal([expected, "web01"], loaded.Findings.Select(f => f.HostName).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, db.Decisions()[0].Selector.Value);
+        Assert.Equal(2, db.Progress("INTEL-SA-00086")[0].Counts.Total);
+    }
+
+    [Fact]
     public void Should_Record_A_Failed_Run_With_Its_Error_And_Leave_It_Out_Of_Diffs_And_Progress()
     {
         // Given
