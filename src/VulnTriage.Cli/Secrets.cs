@@ -91,7 +91,7 @@ internal sealed class RedactingWriter(TextWriter inner, Secrets secrets) : TextW
     public override void Write(char value)
     {
         _line.Append(value);
-        if (value == '\n')
+        if (value is '\n' or '\r')
         {
             inner.Write(secrets.Redact(_line.ToString()));
             _line.Clear();

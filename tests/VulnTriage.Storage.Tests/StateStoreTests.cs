@@ -448,7 +448,7 @@ public abstract class StateStoreTests
 
         // When / Then
         Assert.Throws<InvalidOperationException>(() => db.CreateToken("t-0002", "alice", Role.Admin, TestStore.Now));
-        foreach (var name in new[] { "", "al ice", "alice\n", "<b>", new string('a', 65), "ａｌｉｃｅ" })
+        foreach (var name in new[] { "", "al ice", "alice\n", "<b>", new string('a', 65), "ａｌｉｃｅ", "t-0001", "t-3f9a1c0b7e" })
         {
             Assert.Throws<ArgumentException>(() => db.CreateToken("t-0003", name, Role.Viewer, TestStore.Now));
         }

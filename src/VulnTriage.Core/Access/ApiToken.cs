@@ -75,9 +75,12 @@ public sealed record ApiToken(string Id, string Name, Role Role, DateTimeOffset 
 
     /// <summary>
     /// Whether <paramref name="name"/> is a valid token name: 1–64 characters of ASCII letters, digits, <c>.</c>,
-    /// <c>_</c>, <c>-</c> and <c>@</c>. The name becomes the author of decisions recorded with the token, so it is kept
-    /// to characters that need no escaping anywhere.
+    /// <c>_</c>, <c>-</c> and <c>@</c>, and not shaped like a token id (<c>t-</c> and hex digits: <c>tokens revoke</c>
+    /// takes a name or an id). The name becomes the author of decisions recorded with the token, so it is kept to
+    /// characters that need no escaping anywhere.
     /// </summary>
     public static bool IsValidName(string? name) =>
-        name is { Length: > 0 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
+        name is { Length: > 0 and <= 64 }
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@')
+        && !(name.StartsWith("t-", StringComparison.Ordinal) && name.Length > 2 && name[2..].All(char.IsAsciiHexDigit));
 }
