@@ -22,6 +22,9 @@ internal sealed record CliEnvironment(
     Func<VulnTriage.Inventory.MackerelApi.MackerelApiOptions, VulnTriage.Inventory.MackerelApi.MackerelApiOptions>? TuneMackerelApi = null,
     Storage.IIdGenerator? Ids = null)
 {
+    /// <summary>Secrets to keep out of every message (passwords in <c>--db</c> URLs, PGPASSWORD).</summary>
+    public Secrets Secrets { get; } = new();
+
     /// <summary>The id generator in force.</summary>
     public Storage.IIdGenerator IdGenerator => Ids ?? Storage.RandomIdGenerator.Instance;
 

@@ -13,6 +13,11 @@ internal static class VulnTriageCli
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(env);
+        // Passwords in --db URLs are known before anything can print them (a usage error may quote a mistyped option),
+        // and every stderr line passes through their redaction.
+        env.Secrets.AddFromArguments(args);
+        using var error = new RedactingWriter(env.Error, env.Secrets);
+        env = env with { Error = error };
         if (Application.MackerelInventory.RefuseKeyArgument(args, env.Error))
         {
             return ExitCodes.Usage;
@@ -29,6 +34,7 @@ internal static class VulnTriageCli
             DecideCommand.Build(env),
             DecisionsCommand.Build(env),
             DiffCommand.Build(env),
+            TokensCommand.Build(env),
         };
 
         // Response files (`@file` arguments) are off: `--justification @notes.txt` must store that text, never a file's
@@ -38,12 +44,12 @@ internal static class VulnTriageCli
         if (usage is not null && parse.CommandResult.Command.Name == "check")
         {
             // A check plugin must answer UNKNOWN (3) on one stdout line, whatever went wrong.
-            return CheckCommand.UsageError(env, usage);
+            return CheckCommand.UsageError(env, env.Secrets.Redact(usage));
         }
 
         if (usage is not null)
         {
-            env.Error.WriteLine($"vulntriage: error: {OneLine(usage)}");
+            env.Error.WriteLine($"vulntriage: error: {OneLine(env.Secrets.Redact(usage))}");
             return ExitCodes.Usage;
         }
 
@@ -61,7 +67,7 @@ internal static class VulnTriageCli
         {
             foreach (var d in e.Diagnostics.Take(20))
             {
-                env.Error.WriteLine($"vulntriage: {OneLine(d.ToString())}");
+                env.Error.WriteLine($"vulntriage: {OneLine(env.Secrets.Redact(d.ToString()))}");
             }
 
             if (e.Diagnostics.Count > 20)
@@ -73,7 +79,7 @@ internal static class VulnTriageCli
         }
         catch (UsageException e)
         {
-            env.Error.WriteLine($"vulntriage: error: {OneLine(e.Message)}");
+            env.Error.WriteLine($"vulntriage: error: {OneLine(env.Secrets.Redact(e.Message))}");
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException)
@@ -83,14 +89,14 @@ internal static class VulnTriageCli
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            env.Error.WriteLine($"vulntriage: error: {OneLine(e.Message)}");
+            env.Error.WriteLine($"vulntriage: error: {OneLine(env.Secrets.Redact(e.Message))}");
             return ExitCodes.InputError;
         }
 #pragma warning disable CA1031 // The top level must never print a stack trace; a bug still gets a one-line message and its own code.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            env.Error.WriteLine($"vulntriage: internal error: {e.GetType().Name}: {OneLine(e.Message)}");
+            env.Error.WriteLine($"vulntriage: internal error: {e.GetType().Name}: {OneLine(env.Secrets.Redact(e.Message))}");
             return ExitCodes.InternalError;
         }
     }

@@ -5,7 +5,7 @@ using VulnTriage.Core.Matching;
 namespace VulnTriage.Storage.Tests;
 
 /// <summary>
-/// Child-process mode of this test executable: when started with <c>VT_CHILD_DB</c> set, it writes to that database in a
+/// Child-process mode of this test executable: when started with <c>VT_CHILD_DB</c> set (a file or a PostgreSQL URL), it writes to that store in a
 /// loop instead of running tests, printing each id on stdout only after its transaction committed (an acknowledgement),
 /// then exits. Used by the cross-process and kill tests. <c>VT_CHILD_PREFIX</c> names the ids, <c>VT_CHILD_COUNT</c> bounds
 /// the loop (default: until killed, at most 100000), <c>VT_CHILD_RUN_FINDINGS</c> adds a saved run of that many findings
@@ -29,7 +29,7 @@ internal static class ChildWriter
         var prefix = Environment.GetEnvironmentVariable("VT_CHILD_PREFIX") ?? "c";
         var count = int.TryParse(Environment.GetEnvironmentVariable("VT_CHILD_COUNT"), out var n) ? n : 100_000;
         var findings = int.TryParse(Environment.GetEnvironmentVariable("VT_CHILD_RUN_FINDINGS"), out var f) ? f : 0;
-        using var state = StateDatabase.Open(db, TimeProvider.System);
+        using var state = StateStores.Open(StateLocation.IsPostgresUrl(db) ? StateLocation.ParsePostgresUrl(db) : StateLocation.File(db), TimeProvider.System);
         var stdout = Console.Out;
         stdout.WriteLine("ready");
         stdout.Flush();

@@ -4,12 +4,12 @@ using VulnTriage.Cli;
 
 namespace VulnTriage.Storage.Tests;
 
-/// <summary>Runs the CLI in-process against a real database file, with a movable clock, sequential ids and a given environment.</summary>
+/// <summary>Runs the CLI in-process against a real store (SQLite file or PostgreSQL schema), with a movable clock, sequential ids and a given environment.</summary>
 internal sealed class Cli
 {
     private readonly SequentialIdGenerator _ids = new();
 
-    public Cli(TempDb db, IReadOnlyDictionary<string, string>? environment = null)
+    public Cli(TestStore db, IReadOnlyDictionary<string, string>? environment = null)
     {
         Db = db;
         Environment = environment ?? new Dictionary<string, string>();
@@ -21,14 +21,14 @@ internal sealed class Cli
 
     public static string Facts => Path.Combine(Samples, "facts");
 
-    public TempDb Db { get; }
+    public TestStore Db { get; }
 
     public IReadOnlyDictionary<string, string> Environment { get; }
 
-    public FakeTimeProvider Clock { get; } = new(TempDb.Now);
+    public FakeTimeProvider Clock { get; } = new(TestStore.Now);
 
     /// <summary>Runs with <c>--db</c> appended.</summary>
-    public Result Run(params string[] args) => RunRaw([.. args, "--db", Db.Path]);
+    public Result Run(params string[] args) => RunRaw([.. args, "--db", Db.Db]);
 
     /// <summary>Runs exactly these arguments.</summary>
     public Result RunRaw(params string[] args)

@@ -4,8 +4,21 @@ using VulnTriage.Core.Matching;
 
 namespace VulnTriage.Storage.Tests;
 
-public sealed class ConcurrencyTests
+/// <summary>Several threads and processes writing at once, and a writer killed mid-write, against each store.</summary>
+public abstract class ConcurrencyTests
 {
+    protected abstract StoreKind Kind { get; }
+
+    private static void AssertSound(IStateStore db)
+    {
+        if (db is Sqlite.SqliteStateStore sqlite)
+        {
+            Assert.Equal("ok", sqlite.IntegrityCheck());
+        }
+
+        Assert.Equal(Migrations.MigrationSet.Latest(Migrations.MigrationSet.Sqlite), db.SchemaVersion);
+    }
+
     private static string TestExecutable => typeof(ChildWriter).Assembly.Location;
 
     private static string CliDll => Path.Combine(AppContext.BaseDirectory, "vulntriage.dll");
@@ -34,7 +47,7 @@ public sealed class ConcurrencyTests
     public void Should_Keep_Every_Write_When_Two_Threads_Write_Through_Separate_Connections()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         using (tmp.Open())
         {
         }
@@ -45,25 +58,25 @@ public sealed class ConcurrencyTests
             using var db = tmp.Open();
             for (var i = 0; i < 100; i++)
             {
-                db.AddDecision(new Decision($"t{t}-{i}", "INTEL-SA-00086", new DecisionSelector(SelectorKind.Host, $"h{i}"), Verdict.Fixed, null, "patched", null, $"thread{t}", TempDb.Now));
+                db.AddDecision(new Decision($"t{t}-{i}", "INTEL-SA-00086", new DecisionSelector(SelectorKind.Host, $"h{i}"), Verdict.Fixed, null, "patched", null, $"thread{t}", TestStore.Now));
             }
         });
 
         // Then
         using var check = tmp.Open();
         Assert.Equal(200, check.Decisions().Length);
-        Assert.Equal("ok", check.IntegrityCheck());
+        AssertSound(check);
     }
 
     [Fact]
     public async Task Should_Keep_Every_Write_When_Two_Processes_Write_At_Once()
     {
         // Given: a fresh path; both children open (and race to migrate) the same new file
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
 
         // When
-        using var a = StartChild(tmp.Path, "a", 150);
-        using var b = StartChild(tmp.Path, "b", 150);
+        using var a = StartChild(tmp.Db, "a", 150);
+        using var b = StartChild(tmp.Db, "b", 150);
         var outA = a.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var outB = b.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var errA = a.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -81,22 +94,21 @@ public sealed class ConcurrencyTests
         using var db = tmp.Open();
         var ids = db.Decisions().Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(300, ids.Count);
-        Assert.Equal("ok", db.IntegrityCheck());
-        Assert.Equal(StateDatabase.Migrations.Count, db.SchemaVersion);
+        AssertSound(db);
     }
 
     [Fact]
     public async Task Should_Record_Every_Decision_When_Several_Cli_Processes_Decide_At_Once()
     {
         // Given: the built CLI, started as real processes against one new database
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var hosts = Enumerable.Range(0, 4).Select(i => $"db{i:D2}.dc1.example.com").ToList();
 
         // When
         var processes = hosts.Select(h =>
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { CliDll, "decide", "INTEL-SA-00086", "--verdict", "fixed", "--justification", "SPS updated to 4.1.4.339", "--author", "ops", "--host", h, "--db", tmp.Path })
+            foreach (var arg in new[] { CliDll, "decide", "INTEL-SA-00086", "--verdict", "fixed", "--justification", "SPS updated to 4.1.4.339", "--author", "ops", "--host", h, "--db", tmp.Db })
             {
                 info.ArgumentList.Add(arg);
             }
@@ -124,17 +136,17 @@ public sealed class ConcurrencyTests
         var trail = db.Decisions();
         Assert.Equal(hosts.Order(StringComparer.Ordinal), trail.Select(d => d.Selector.Value).Order(StringComparer.Ordinal));
         Assert.Equal(ids.Order(StringComparer.Ordinal), trail.Select(d => d.Id).Order(StringComparer.Ordinal));
-        Assert.Equal("ok", db.IntegrityCheck());
+        AssertSound(db);
     }
 
     [Fact]
     public void Should_Open_Cleanly_With_Every_Acknowledged_Write_When_A_Writer_Is_Killed_Mid_Write()
     {
         // Given: a child writing a decision and then a 3000-finding run per iteration, forever
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         const int RunFindings = 3000;
         var acknowledged = new List<string>();
-        using var child = StartChild(tmp.Path, "k", count: null, runFindings: RunFindings);
+        using var child = StartChild(tmp.Db, "k", count: null, runFindings: RunFindings);
         var stopwatch = Stopwatch.StartNew();
         while (acknowledged.Count < 40 && stopwatch.Elapsed < TimeSpan.FromSeconds(60))
         {
@@ -165,7 +177,7 @@ public sealed class ConcurrencyTests
         // Then
         Assert.True(acknowledged.Count >= 40, $"the child acknowledged only {acknowledged.Count} writes: {child.StandardError.ReadToEnd()}");
         using var db = tmp.Open();
-        Assert.Equal("ok", db.IntegrityCheck());
+        AssertSound(db);
         var decisions = db.Decisions().Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var id in acknowledged.Where(l => l.StartsWith("decision ", StringComparison.Ordinal)).Select(l => l["decision ".Length..]))
         {
@@ -181,4 +193,14 @@ public sealed class ConcurrencyTests
         // Atomicity: no run is half-written.
         Assert.All(db.Progress("INTEL-SA-00086"), p => Assert.Equal(RunFindings, p.Counts.Total));
     }
+}
+
+public sealed class SqliteConcurrencyTests : ConcurrencyTests
+{
+    protected override StoreKind Kind => StoreKind.Sqlite;
+}
+
+public sealed class PostgresConcurrencyTests : ConcurrencyTests
+{
+    protected override StoreKind Kind => StoreKind.Postgres;
 }

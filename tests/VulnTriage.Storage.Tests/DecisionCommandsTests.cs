@@ -3,8 +3,14 @@ using Json.Schema;
 
 namespace VulnTriage.Storage.Tests;
 
-public sealed class DecisionCommandsTests
+/// <summary>The decision commands end to end, against each store (one derived class per store).</summary>
+public abstract class DecisionCommandsTests
 {
+    // Built once: the schema registry refuses a second registration of the same $id (the class runs once per store).
+    private static readonly Lazy<JsonSchema> OpenVexSchema = new(() => JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "testdata", "openvex", "openvex_json_schema.json"))));
+
+    protected abstract StoreKind Kind { get; }
+
     private static Dictionary<string, JsonElement> FindingsByHost(string json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -35,7 +41,7 @@ public sealed class DecisionCommandsTests
     public void Should_Apply_A_Decision_To_The_Selected_Hosts_When_Triaging_With_The_Database(string option, string value, string[] expected)
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         var decided = cli.Decide("not_affected", option, value);
         Assert.True(decided.ExitCode == 0, decided.Err);
@@ -54,7 +60,7 @@ public sealed class DecisionCommandsTests
     public void Should_Show_The_Decision_Outranking_The_Machine_Verdict_When_A_Confirmed_Host_Is_Decided()
     {
         // Given: db01 is affected by its firmware fact (SPS 04.00.03.237)
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         Assert.Equal("affected", FindingsByHost(cli.Triage("--facts", Cli.Facts).Out)["db01.dc1.example.com"].GetProperty("verdict").GetString());
         cli.Run("decide", "INTEL-SA-00086", "--verdict", "not_affected", "--vex-justification", "vulnerable_code_not_present",
@@ -80,7 +86,7 @@ public sealed class DecisionCommandsTests
     public void Should_Write_The_Japanese_Conclusion_When_Lang_Is_Ja()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         cli.Decide("not_affected", "--host", "db01.dc1.example.com", "--evidence", "https://www.dell.com/support/kbdoc/000177138");
 
@@ -95,7 +101,7 @@ public sealed class DecisionCommandsTests
     public void Should_Not_Fail_The_Run_When_The_Only_Affected_Hosts_Carry_An_Accepted_Risk()
     {
         // Given: with facts, the affected hosts are db01, api02, gw01, ws-hsw01, ws-kaby01, ws-sky01 (samples/README.md)
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         var before = cli.Triage("--facts", Cli.Facts, "--fail-on", "affected");
         var affected = FindingsByHost(before.Out).Where(kv => kv.Value.GetProperty("verdict").GetString() == "affected").Select(kv => kv.Key).ToList();
@@ -117,7 +123,7 @@ public sealed class DecisionCommandsTests
     public void Should_Stop_Applying_A_Decision_And_Keep_It_In_The_Trail_When_It_Is_Revoked()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         cli.Decide("fixed", "--service", "Factory");
         cli.Clock.Advance(TimeSpan.FromDays(1));
@@ -146,7 +152,7 @@ public sealed class DecisionCommandsTests
     public void Should_List_A_Decision_As_Stale_When_Its_Selector_Matches_No_Host()
     {
         // Given: a platform decision; the sample facts carry no DMI platform, and one host that was decommissioned
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         cli.Decide("not_affected", "--platform", "Dell Inc./PowerEdge R740");
         cli.Decide("fixed", "--host", "decommissioned01.dc1.example.com");
@@ -165,7 +171,7 @@ public sealed class DecisionCommandsTests
     public void Should_Show_What_Changed_When_Two_Runs_Were_Saved()
     {
         // Given: a run without firmware facts, then a week later one with them and a decision
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         Assert.Equal(3, cli.Run("diff", "INTEL-SA-00086").ExitCode);
         cli.Triage("--save");
@@ -202,7 +208,7 @@ public sealed class DecisionCommandsTests
     public void Should_Report_Gone_And_New_Hosts_When_The_Inventory_Changed_Between_Runs()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         var full = File.ReadAllText(Cli.Inventory);
         using var hosts = JsonDocument.Parse(full);
@@ -229,7 +235,7 @@ public sealed class DecisionCommandsTests
     public void Should_Export_Valid_OpenVex_When_Decisions_Are_Recorded()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         cli.Run("decide", "INTEL-SA-00086", "--verdict", "not_affected", "--vex-justification", "component_not_present", "--justification", "AMD: no Intel ME",
             "--author", "alice", "--cpu", "EPYC 7502P");
@@ -239,7 +245,7 @@ public sealed class DecisionCommandsTests
         cli.Decide("accepted_risk", "--service", "Corp-IT");
         cli.Decide("fixed", "--host", "revoked.example.com");
         cli.Run("decisions", "revoke", "d-0006", "--author", "bob", "--reason", "wrong host");
-        var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "testdata", "openvex", "openvex_json_schema.json")));
+        var schema = OpenVexSchema.Value;
         var outFile = Path.Combine(tmp.Directory, "decisions.openvex.json");
 
         // When
@@ -273,7 +279,7 @@ public sealed class DecisionCommandsTests
     public void Should_Refuse_To_Export_When_No_Decision_Is_Active()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
 
         cli.Decide("fixed", "--host", "db01");
@@ -296,7 +302,7 @@ public sealed class DecisionCommandsTests
     public void Should_Exit_With_A_Usage_Error_When_The_Decision_Is_Malformed(string why, string[] args)
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
 
         // When
@@ -304,14 +310,14 @@ public sealed class DecisionCommandsTests
 
         // Then
         Assert.True(r.ExitCode == 2, why + ": " + r.Err);
-        Assert.False(File.Exists(tmp.Path), why + ": nothing may be written");
+        Assert.False(StateStores.Exists(tmp.Location), why + ": nothing may be written");
     }
 
     [Fact]
     public void Should_Exit_With_A_Usage_Error_When_The_Advisory_Is_Unknown()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
 
         // When
         var r = new Cli(tmp).Run("decide", "INTEL-SA-99999", "--verdict", "fixed", "--justification", "x", "--author", "a", "--host", "db01");
@@ -320,6 +326,29 @@ public sealed class DecisionCommandsTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("unknown advisory", r.Err, StringComparison.Ordinal);
     }
+}
+
+public sealed class SqliteDecisionCommandsTests : DecisionCommandsTests
+{
+    protected override StoreKind Kind => StoreKind.Sqlite;
+}
+
+public sealed class PostgresDecisionCommandsTests : DecisionCommandsTests
+{
+    protected override StoreKind Kind => StoreKind.Postgres;
+}
+
+/// <summary>What only the SQLite file has in the CLI: the default location, a file that is not a database.</summary>
+public sealed class SqliteCliStateTests
+{
+    private static string[] DecidedHosts(string json, string decisionId)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return [.. doc.RootElement.GetProperty("findings").EnumerateArray()
+            .Where(f => f.TryGetProperty("decision", out var d) && d.GetProperty("id").GetString() == decisionId)
+            .Select(f => f.GetProperty("host").GetProperty("name").GetString()!)
+            .Order(StringComparer.Ordinal)];
+    }
 
     [Theory]
     [InlineData("XDG_DATA_HOME")]
@@ -327,7 +356,7 @@ public sealed class DecisionCommandsTests
     public void Should_Use_The_Users_Data_Directory_When_No_Db_Is_Given(string variable)
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = new SqliteTestStore();
         var env = new Dictionary<string, string> { [variable] = tmp.Directory };
         var cli = new Cli(tmp, env);
         var expected = variable == "HOME"
@@ -348,7 +377,7 @@ public sealed class DecisionCommandsTests
     public void Should_Exit_With_An_Input_Error_When_The_Db_Is_Not_A_Database()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = new SqliteTestStore();
         File.WriteAllText(tmp.Path, new string('x', 4096));
 
         // When

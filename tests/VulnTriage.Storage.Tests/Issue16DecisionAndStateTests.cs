@@ -7,8 +7,10 @@ namespace VulnTriage.Storage.Tests;
 /// Issue 16: decisions by selector hit only hosts that need action, `decide` shows what a selector hits, commands that
 /// only read never change (or need to write) the database, a --db typo or URL is an error.
 /// </summary>
-public sealed class Issue16DecisionAndStateTests
+public abstract class Issue16DecisionAndStateTests
 {
+    protected abstract StoreKind Kind { get; }
+
     private static Dictionary<string, JsonElement> FindingsByHost(string json)
     {
         using var doc = JsonDocument.Parse(json);
@@ -23,7 +25,7 @@ public sealed class Issue16DecisionAndStateTests
     {
         // Given: role Shop:web holds web01 (needs confirmation), web02 (AMD EPYC, not affected), stg-web01 (AMD Ryzen),
         // a Google Cloud instance and an Azure VM (provider-managed), and the retired web00 — samples/mackerel/hosts.json
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         Assert.Equal(0, cli.Decide("fixed", "--role", "Shop:web").ExitCode);
 
@@ -42,7 +44,7 @@ public sealed class Issue16DecisionAndStateTests
     public void Should_Decide_Every_Matching_Host_When_All_Verdicts_Is_Given()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         Assert.Equal(0, cli.Decide("fixed", "--role", "Shop:web", "--all-verdicts").ExitCode);
 
@@ -60,7 +62,7 @@ public sealed class Issue16DecisionAndStateTests
     public void Should_Show_The_Matched_Hosts_Without_Recording_When_Dry_Run()
     {
         // Given: a saved run
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
         Assert.Equal(1, cli.Triage("--facts", Cli.Facts, "--save").ExitCode);
 
@@ -82,7 +84,7 @@ public sealed class Issue16DecisionAndStateTests
     public void Should_Print_The_Matched_Hosts_On_Stderr_When_Recording()
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = TestStore.Create(Kind);
         var cli = new Cli(tmp);
 
         // When: no saved run, but an inventory to preview against
@@ -94,13 +96,36 @@ public sealed class Issue16DecisionAndStateTests
         Assert.Contains("cpu:Xeon Gold 6130 matches 3 hosts in " + Cli.Inventory, r.Err, StringComparison.Ordinal);
         Assert.Contains("db02.dc1.example.com (fixed)", r.Err, StringComparison.Ordinal);
     }
+}
+
+public sealed class SqliteIssue16DecisionAndStateTests : Issue16DecisionAndStateTests
+{
+    protected override StoreKind Kind => StoreKind.Sqlite;
+}
+
+public sealed class PostgresIssue16DecisionAndStateTests : Issue16DecisionAndStateTests
+{
+    protected override StoreKind Kind => StoreKind.Postgres;
+}
+
+/// <summary>Issue 16 for the SQLite file: commands that only read never change it, a --db typo is an error.</summary>
+public sealed class SqliteReadOnlyCommandTests
+{
+    private static Dictionary<string, JsonElement> FindingsByHost(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("findings").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("host").GetProperty("name").GetString()!, f => f.Clone());
+    }
+
+    private static string Verdict(string json, string host) => FindingsByHost(json)[host].GetProperty("verdict").GetString()!;
 
     [Fact]
     public void Should_Not_Change_The_Database_When_A_Command_Only_Reads()
     {
         // Given: a database with a decision and two saved runs, switched to rollback journaling (as a copy of a
         // read-only file would be read): opening it for reading must not switch it to WAL, migrate or write anything.
-        using var tmp = new TempDb();
+        using var tmp = new SqliteTestStore();
         var cli = new Cli(tmp);
         cli.Decide("fixed", "--host", "db02.dc1.example.com");
         cli.Triage("--save");
@@ -137,7 +162,7 @@ public sealed class Issue16DecisionAndStateTests
     public void Should_Exit_With_An_Input_Error_And_Create_Nothing_When_The_Db_File_Does_Not_Exist(string command, string sub)
     {
         // Given
-        using var tmp = new TempDb();
+        using var tmp = new SqliteTestStore();
         var typo = Path.Combine(tmp.Directory, "typo.db");
 
         // When
@@ -148,30 +173,5 @@ public sealed class Issue16DecisionAndStateTests
         Assert.DoesNotContain("No decisions.", r.Out, StringComparison.Ordinal);
         Assert.False(File.Exists(typo));
         Assert.Single(r.Err.TrimEnd('\n').Split('\n'));
-    }
-
-    [Theory]
-    [InlineData("postgresql://vulntriage@db.example.com/vulntriage")]
-    [InlineData("postgres://localhost/x")]
-    public void Should_Refuse_A_Postgresql_Url_And_Create_No_Folder_When_Given_As_Db(string url)
-    {
-        // Given
-        using var tmp = new TempDb();
-        var cli = new Cli(tmp);
-        var folder = Path.GetFullPath(url.Split("//")[0]);
-
-        // When
-        var decide = cli.RunRaw("decide", "INTEL-SA-00086", "--verdict", "fixed", "--justification", "x", "--author", "a", "--host", "h", "--db", url);
-        var list = cli.RunRaw("decisions", "list", "--db", url);
-        var triage = cli.RunRaw("triage", "INTEL-SA-00086", "--inventory", Cli.Inventory, "--db", url, "--save");
-
-        // Then
-        foreach (var r in new[] { decide, list, triage })
-        {
-            Assert.Equal(2, r.ExitCode);
-            Assert.Contains("PostgreSQL is not supported by this command yet", r.Err, StringComparison.Ordinal);
-        }
-
-        Assert.False(Directory.Exists(folder), folder);
     }
 }

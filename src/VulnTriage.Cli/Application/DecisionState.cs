@@ -12,7 +12,7 @@ internal static class DecisionState
     /// Applies the database's decisions to <paramref name="report"/> (stale ones listed), saves the run when
     /// <paramref name="save"/>, and attaches the progress over saved runs when there are any.
     /// </summary>
-    public static TriageReport Apply(TriageReport report, StateDatabase state, bool save, IIdGenerator ids)
+    public static TriageReport Apply(TriageReport report, IStateStore state, bool save, IIdGenerator ids)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(state);

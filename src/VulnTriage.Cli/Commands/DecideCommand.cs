@@ -109,7 +109,7 @@ internal static class DecideCommand
                 throw new UsageException("--all-verdicts applies to --cpu, --platform, --service and --role (a --host decision always applies to its host)");
             }
 
-            var path = StateOptions.Resolve(parse.GetValue(db), env);
+            var location = StateOptions.Resolve(parse.GetValue(db), env);
             var decision = new Decision(
                 parse.GetValue(dryRun) ? "(dry run)" : env.IdGenerator.NewId("d"),
                 advisory.Id,
@@ -122,7 +122,7 @@ internal static class DecideCommand
                 env.Clock.GetUtcNow(),
                 AllVerdicts: parse.GetValue(allVerdicts));
 
-            var preview = DecisionPreview.Describe(decision, advisory, path, parse.GetValue(previewInventory), parse.GetValue(previewFacts), env);
+            var preview = DecisionPreview.Describe(decision, advisory, location, parse.GetValue(previewInventory), parse.GetValue(previewFacts), env);
             if (parse.GetValue(dryRun))
             {
                 if (preview is null)
@@ -145,11 +145,11 @@ internal static class DecideCommand
                 env.Error.WriteLine(line.StartsWith("vulntriage:", StringComparison.Ordinal) ? line : "vulntriage: " + line);
             }
 
-            using var state = StateOptions.Open(path, env);
+            using var state = StateOptions.Open(location, env);
             state.AddDecision(decision);
             env.Out.WriteLine(decision.Id);
             env.Out.Flush();
-            env.Error.WriteLine($"vulntriage: recorded {decision.Id}: {advisory.Id} {v.ToWire()} for {VulnTriageCli.OneLine(decision.Selector.ToString())} in {VulnTriageCli.OneLine(state.Path)}");
+            env.Error.WriteLine($"vulntriage: recorded {decision.Id}: {advisory.Id} {v.ToWire()} for {VulnTriageCli.OneLine(decision.Selector.ToString())} in {VulnTriageCli.OneLine(state.Location)}");
             return ExitCodes.Ok;
         }));
         return command;
@@ -162,7 +162,7 @@ internal static class DecisionPreview
     private const int MaxListed = 20;
 
     /// <summary>The preview lines, or <c>null</c> when there is nothing to preview against.</summary>
-    public static IReadOnlyList<string>? Describe(Decision decision, Core.Advisories.Advisory advisory, string dbPath, string? inventory, string? facts, CliEnvironment env)
+    public static IReadOnlyList<string>? Describe(Decision decision, Core.Advisories.Advisory advisory, Storage.StateLocation location, string? inventory, string? facts, CliEnvironment env)
     {
         List<(SelectorTarget Target, Verdict Verdict)> targets;
         string where;
@@ -183,12 +183,12 @@ internal static class DecisionPreview
         }
         else
         {
-            if (!File.Exists(dbPath))
+            if (!Storage.StateStores.Exists(location))
             {
                 return null;
             }
 
-            using var state = StateOptions.OpenReadOnly(dbPath);
+            using var state = StateOptions.OpenReadOnly(location);
             var runs = state.RunIds(advisory.Id);
             if (runs.IsEmpty || state.LoadRun(runs[^1]) is not { } run)
             {

@@ -9,6 +9,7 @@ using VulnTriage.Core.Advisories;
 using VulnTriage.Core.Decisions;
 using VulnTriage.Core.Matching;
 using VulnTriage.Reports.Vex;
+using VulnTriage.Storage;
 
 namespace VulnTriage.Cli.Commands;
 
@@ -32,10 +33,10 @@ internal static class DecisionsCommand
         var command = new Command("list", "List the active decisions (with --all: every record, with its standing).") { all, advisory, format, db };
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
-            var path = StateOptions.Resolve(parse.GetValue(db), env);
+            var location = StateOptions.Resolve(parse.GetValue(db), env);
 
             // A --db that names nothing is a typo, not an empty audit trail; the default location may simply not exist yet.
-            var trail = parse.GetValue(db) is not null || File.Exists(path) ? ReadTrail(path) : [];
+            var trail = parse.GetValue(db) is not null || StateStores.Exists(location) ? ReadTrail(location) : [];
             var rows = DecisionVocabulary.Standing(trail)
                 .Where(s => parse.GetValue(all) || s.IsActive)
                 .Where(s => parse.GetValue(advisory) is not { } a || string.Equals(s.Decision.AdvisoryId, a, StringComparison.OrdinalIgnoreCase))
@@ -71,13 +72,13 @@ internal static class DecisionsCommand
                 throw new UsageException("--author and --reason must not be empty");
             }
 
-            var path = StateOptions.Resolve(parse.GetValue(db), env);
-            if (!File.Exists(path))
+            var location = StateOptions.Resolve(parse.GetValue(db), env);
+            if (!StateStores.Exists(location))
             {
-                throw new UsageException($"no decision '{parse.GetRequiredValue(id)}': {path} does not exist");
+                throw new UsageException($"no decision '{parse.GetRequiredValue(id)}': {location.Display} does not exist");
             }
 
-            using var state = StateOptions.Open(path, env);
+            using var state = StateOptions.Open(location, env);
             Decision revocation;
             try
             {
@@ -108,8 +109,8 @@ internal static class DecisionsCommand
         var command = new Command("export", "Export the active decisions as an OpenVEX 0.2.0 document (one statement per decision and CVE).") { format, advisory, author, output, advisoriesDir, db };
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
-            var path = StateOptions.Resolve(parse.GetValue(db), env);
-            var trail = parse.GetValue(db) is not null || File.Exists(path) ? ReadTrail(path) : [];
+            var location = StateOptions.Resolve(parse.GetValue(db), env);
+            var trail = parse.GetValue(db) is not null || StateStores.Exists(location) ? ReadTrail(location) : [];
             var active = DecisionVocabulary.Active(trail)
                 .Where(d => parse.GetValue(advisory) is not { } a || string.Equals(d.AdvisoryId, a, StringComparison.OrdinalIgnoreCase))
                 .ToList();
@@ -135,9 +136,9 @@ internal static class DecisionsCommand
         return command;
     }
 
-    private static System.Collections.Immutable.ImmutableArray<Decision> ReadTrail(string path)
+    private static System.Collections.Immutable.ImmutableArray<Decision> ReadTrail(StateLocation location)
     {
-        using var state = StateOptions.OpenReadOnly(path);
+        using var state = StateOptions.OpenReadOnly(location);
         return state.Decisions();
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using VulnTriage.Advisories;
 using VulnTriage.Core.Decisions;
 using VulnTriage.Reports.Diff;
+using VulnTriage.Storage;
 
 namespace VulnTriage.Cli.Commands;
 
@@ -26,18 +27,18 @@ internal static class DiffCommand
         {
             var catalog = AdvisoryCatalog.Load(parse.GetValue(advisoriesDir));
             var advisoryId = CommonOptions.Find(catalog, parse.GetRequiredValue(id)).Id;
-            var path = StateOptions.Resolve(parse.GetValue(db), env);
-            if (!File.Exists(path))
+            var location = StateOptions.Resolve(parse.GetValue(db), env);
+            if (!StateStores.Exists(location))
             {
-                env.Error.WriteLine($"vulntriage: error: {VulnTriageCli.OneLine(path)} does not exist; save runs with `vulntriage triage {advisoryId} --save` first");
+                env.Error.WriteLine($"vulntriage: error: {VulnTriageCli.OneLine(location.Display)} does not exist; save runs with `vulntriage triage {advisoryId} --save` first");
                 return ExitCodes.InputError;
             }
 
-            using var state = StateOptions.OpenReadOnly(path);
+            using var state = StateOptions.OpenReadOnly(location);
             var runs = state.RunIds(advisoryId);
             if (runs.Length == 0)
             {
-                env.Error.WriteLine($"vulntriage: error: no saved run of {advisoryId} in {VulnTriageCli.OneLine(path)}; save one with `vulntriage triage {advisoryId} --inventory FILE --save`");
+                env.Error.WriteLine($"vulntriage: error: no saved run of {advisoryId} in {VulnTriageCli.OneLine(location.Display)}; save one with `vulntriage triage {advisoryId} --inventory FILE --save`");
                 return ExitCodes.InputError;
             }
 

@@ -6,6 +6,7 @@ using VulnTriage.Core.Matching;
 using VulnTriage.Core.Reporting;
 using VulnTriage.Inventory.Facts;
 using VulnTriage.Reports;
+using VulnTriage.Storage;
 
 namespace VulnTriage.Cli.Commands;
 
@@ -35,7 +36,7 @@ internal static class TriageCommand
         var advisoriesDir = CommonOptions.AdvisoriesDirectory();
         var output = CommonOptions.OutFile();
         var db = StateOptions.Db();
-        var save = new Option<bool>("--save") { Description = "Store this run (every finding's verdict, stage and clauses) in the state database, for `vulntriage diff` and the progress table." };
+        var save = new Option<bool>("--save") { Description = "Store this run (every finding's verdict, stage and evidence) in the state database, for `vulntriage diff` and the progress table." };
 
         var command = new Command("triage", "Give every host in the inventory a verdict with evidence for each advisory, and write the conclusion-first report.")
         {
@@ -55,24 +56,24 @@ internal static class TriageCommand
 
             // Recorded decisions apply when the state database exists (--db, or the default location); --save creates it.
             // Without --save the database is only read: opened read-only, never migrated or switched to WAL.
-            var statePath = parse.GetValue(db) is { } explicitDb ? StateOptions.Resolve(explicitDb, env) : StateOptions.TryResolveDefault(env);
-            if (statePath is not null && parse.GetValue(save))
+            var location = parse.GetValue(db) is { } explicitDb ? StateOptions.Resolve(explicitDb, env) : StateOptions.TryResolveDefault(env);
+            if (location is not null && parse.GetValue(save))
             {
-                using var state = StateOptions.Open(statePath, env);
+                using var state = StateOptions.Open(location, env);
                 report = DecisionState.Apply(report, state, save: true, env.IdGenerator);
             }
-            else if (statePath is not null && parse.GetValue(db) is not null && !File.Exists(statePath))
+            else if (location is not null && StateStores.Exists(location))
             {
-                env.Error.WriteLine($"vulntriage: note: {VulnTriageCli.OneLine(statePath)} does not exist yet; no recorded decisions were applied");
-            }
-            else if (statePath is not null && File.Exists(statePath))
-            {
-                using var state = StateOptions.OpenReadOnly(statePath);
+                using var state = StateOptions.OpenReadOnly(location);
                 report = DecisionState.Apply(report, state, save: false, env.IdGenerator);
+            }
+            else if (location is not null && parse.GetValue(db) is not null)
+            {
+                env.Error.WriteLine($"vulntriage: note: {VulnTriageCli.OneLine(location.Display)} does not exist yet; no recorded decisions were applied");
             }
             else if (parse.GetValue(save))
             {
-                throw new UsageException("--save: no state database location: pass --db FILE (neither XDG_DATA_HOME nor HOME is set)");
+                throw new UsageException("--save: no state database location: pass --db FILE|URL (neither XDG_DATA_HOME nor HOME is set)");
             }
 
             var writer = ReportWriters.Create(CommonOptions.ReportFormat(parse, format, output));

@@ -25,6 +25,12 @@ public sealed record SavedFinding(
     ImmutableArray<string> Clauses,
     SelectorTarget? Target = null)
 {
+    /// <summary>
+    /// The finding's structured evidence, as the triage made it (clause, kind, verdict, rule, predicates, facts,
+    /// subject, note, decision), so a past run can be explained. Empty for runs saved before schema 4.
+    /// </summary>
+    public ImmutableArray<Evidence> Evidence { get; init; } = [];
+
     /// <summary>The saved form of a finding.</summary>
     public static SavedFinding From(Finding finding)
     {
@@ -38,7 +44,10 @@ public sealed record SavedFinding(
             finding.Machine,
             finding.Decision?.Id,
             [.. (finding.Evidence.IsDefault ? [] : finding.Evidence).Select(e => e.Clause)],
-            SelectorTarget.From(finding));
+            SelectorTarget.From(finding))
+        {
+            Evidence = finding.Evidence.IsDefault ? [] : finding.Evidence,
+        };
     }
 }
 
@@ -55,7 +64,34 @@ public sealed record SavedRun(
     string Inventory,
     string ToolVersion,
     ImmutableArray<string> Advisories,
-    ImmutableArray<SavedFinding> Findings);
+    ImmutableArray<SavedFinding> Findings)
+{
+    /// <summary>
+    /// Why the run failed, when it did (a scheduled run whose inventory could not be read, say). A failed run is kept
+    /// with its error and no findings, never half-saved; diffs and progress skip it.
+    /// </summary>
+    public string? Error { get; init; }
+
+    /// <summary>Whether the run failed (<see cref="Error"/> is set).</summary>
+    public bool Failed => Error is not null;
+
+    /// <summary>A failed run: its error and no findings.</summary>
+    public static SavedRun FailedRun(string id, DateTimeOffset at, string inventory, string toolVersion, ImmutableArray<string> advisories, string error)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(error);
+        return new SavedRun(id, at, inventory, toolVersion, advisories, []) { Error = error };
+    }
+}
+
+/// <summary>One saved run as a list shows it: without its findings.</summary>
+/// <param name="Id">Run id.</param>
+/// <param name="SavedAt">When it was saved.</param>
+/// <param name="Inventory">The inventory source name.</param>
+/// <param name="ToolVersion">The VulnTriage version that made it.</param>
+/// <param name="Advisories">The advisories evaluated.</param>
+/// <param name="Findings">How many findings it holds (0 for a failed run).</param>
+/// <param name="Error">Why it failed, when it did.</param>
+public sealed record RunSummary(string Id, DateTimeOffset SavedAt, string Inventory, string ToolVersion, ImmutableArray<string> Advisories, int Findings, string? Error);
 
 /// <summary>Hosts per verdict for one advisory in one saved run (a row of the remediation-progress table).</summary>
 /// <param name="RunId">Run id.</param>

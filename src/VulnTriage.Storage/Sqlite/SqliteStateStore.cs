@@ -2,65 +2,54 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using VulnTriage.Core.Access;
 using VulnTriage.Core.Decisions;
 using VulnTriage.Core.Matching;
+using VulnTriage.Storage.Migrations;
 
-namespace VulnTriage.Storage;
-
-/// <summary>A state database that cannot be opened, migrated or written (exit code 3 in the CLI).</summary>
-public sealed class StateDatabaseException : IOException
-{
-    /// <summary>Creates the exception.</summary>
-    public StateDatabaseException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    public StateDatabaseException()
-    {
-    }
-
-    /// <summary>Creates the exception.</summary>
-    public StateDatabaseException(string message)
-        : base(message)
-    {
-    }
-}
+namespace VulnTriage.Storage.Sqlite;
 
 /// <summary>
-/// VulnTriage's state in one SQLite file: the decisions (an append-only audit trail) and the saved runs.
-/// Opening applies the numbered embedded migrations (<c>schema_version</c>), sets WAL journaling, a busy timeout and
-/// full sync; every write is one <c>BEGIN IMMEDIATE</c> transaction, so a commit that returned is on disk and a killed
-/// process loses nothing it acknowledged. Safe for several processes at once (SQLite locking); one instance per thread.
+/// The state in one SQLite file. Opening applies the numbered embedded migrations (<c>schema_version</c>), sets WAL
+/// journaling, a busy timeout and full sync; every write is one <c>BEGIN IMMEDIATE</c> transaction, so a commit that
+/// returned is on disk and a killed process loses nothing it acknowledged. Safe for several processes at once (SQLite
+/// locking); one instance per thread.
 /// </summary>
-public sealed class StateDatabase : IDisposable
+public sealed class SqliteStateStore : IStateStore
 {
     /// <summary>How long a write waits for another process's lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] FindingColumns = ["$adv", "$hid", "$hname", "$v", "$s", "$mv", "$ms", "$d", "$c", "$t"];
+    private static readonly string[] FindingColumns = ["$adv", "$hid", "$hname", "$v", "$s", "$mv", "$ms", "$d", "$c", "$t", "$e"];
 
     private readonly SqliteConnection _connection;
-    private readonly bool _readOnly;
-    private readonly bool _hasAllVerdicts;
+    private readonly int _schema;
 
-    private StateDatabase(SqliteConnection connection, string path, bool readOnly = false, bool hasAllVerdicts = true)
+    private SqliteStateStore(SqliteConnection connection, string path, bool readOnly, int schema)
     {
         _connection = connection;
         Path = path;
-        _readOnly = readOnly;
-        _hasAllVerdicts = hasAllVerdicts;
+        IsReadOnly = readOnly;
+        _schema = schema;
     }
 
-    /// <summary>The database file.</summary>
+    /// <summary>The embedded migrations, in order.</summary>
+    public static IReadOnlyList<Migration> Migrations => MigrationSet.Sqlite;
+
+    /// <summary>The database file (full path).</summary>
     public string Path { get; }
 
-    /// <summary>The schema version after opening (the highest migration applied).</summary>
+    /// <inheritdoc />
+    public string Location => Path;
+
+    /// <inheritdoc />
+    public bool IsReadOnly { get; }
+
+    /// <inheritdoc />
     public int SchemaVersion => ScalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_version");
 
     /// <summary>Opens (creating when missing, with its directory) and migrates the database at <paramref name="path"/>.</summary>
-    public static StateDatabase Open(string path, TimeProvider clock)
+    public static SqliteStateStore Open(string path, TimeProvider clock)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(clock);
@@ -86,7 +75,7 @@ public sealed class StateDatabase : IDisposable
             Execute(connection, null, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};"));
             Execute(connection, null, "PRAGMA journal_mode = WAL;");
             Execute(connection, null, "PRAGMA synchronous = FULL;");
-            var db = new StateDatabase(connection, full);
+            var db = new SqliteStateStore(connection, full, readOnly: false, schema: MigrationSet.Latest(Migrations));
             db.Migrate(clock);
             return db;
         }
@@ -107,7 +96,7 @@ public sealed class StateDatabase : IDisposable
     /// read-only file or directory works, and a command that only reads never changes the file. A missing file is an
     /// error (a typo in <c>--db</c> must not read as "no decisions").
     /// </summary>
-    public static StateDatabase OpenReadOnly(string path)
+    public static SqliteStateStore OpenReadOnly(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
@@ -133,7 +122,7 @@ public sealed class StateDatabase : IDisposable
         }
     }
 
-    private static StateDatabase OpenReadOnlyWith(string dataSource, string full)
+    private static SqliteStateStore OpenReadOnlyWith(string dataSource, string full)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -157,13 +146,13 @@ public sealed class StateDatabase : IDisposable
             using var version = connection.CreateCommand();
             version.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
             var current = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
-            var latest = Migrations.Count == 0 ? 0 : Migrations[^1].Version;
+            var latest = MigrationSet.Latest(Migrations);
             if (current > latest)
             {
                 throw new StateDatabaseException($"{full}: schema version {current} is newer than this VulnTriage knows ({latest}); upgrade VulnTriage");
             }
 
-            return new StateDatabase(connection, full, readOnly: true, hasAllVerdicts: current >= 2);
+            return new SqliteStateStore(connection, full, readOnly: true, schema: current);
         }
         catch (SqliteException e)
         {
@@ -177,94 +166,79 @@ public sealed class StateDatabase : IDisposable
         }
     }
 
-    /// <summary>Whether this instance was opened with <see cref="OpenReadOnly"/>.</summary>
-    public bool IsReadOnly => _readOnly;
-
-    /// <summary>The embedded migrations, in order: (version, name, SQL).</summary>
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } = LoadMigrations();
-
-    /// <summary>Records a decision (or a revocation built by the caller). One transaction.</summary>
+    /// <inheritdoc />
     public void AddDecision(Decision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
         Write(tx => Insert(tx, decision));
     }
 
-    /// <summary>
-    /// Records the revocation of <paramref name="decisionId"/>: a new record that copies its advisory, selector and verdict.
-    /// Checked and written in one transaction. Throws <see cref="KeyNotFoundException"/> for an unknown id and
-    /// <see cref="InvalidOperationException"/> for a revocation or an already revoked decision.
-    /// </summary>
+    /// <inheritdoc />
     public Decision Revoke(string decisionId, string newId, string author, string reason, DateTimeOffset at)
     {
         Decision? revocation = null;
         Write(tx =>
         {
-            var target = ReadDecisions(tx, "WHERE id = $id", ("$id", decisionId)).FirstOrDefault()
-                ?? throw new KeyNotFoundException($"no decision '{decisionId}'");
-            if (target.IsRevocation)
-            {
-                throw new InvalidOperationException($"'{decisionId}' is a revocation, not a decision");
-            }
-
-            if (ReadDecisions(tx, "WHERE revokes = $id", ("$id", decisionId)).FirstOrDefault() is { } earlier)
-            {
-                throw new InvalidOperationException($"decision '{decisionId}' was already revoked by '{earlier.Id}'");
-            }
-
-            revocation = target with
-            {
-                Id = newId,
-                VexJustification = null,
-                Justification = reason,
-                EvidenceUrl = null,
-                Author = author,
-                DecidedAt = at,
-                Revokes = decisionId,
-            };
+            var target = ReadDecisions(tx, "WHERE id = $id", ("$id", decisionId)).FirstOrDefault();
+            var earlier = target is null ? null : ReadDecisions(tx, "WHERE revokes = $id", ("$id", decisionId)).FirstOrDefault();
+            revocation = StoreCommon.Revocation(target, earlier, decisionId, newId, author, reason, at);
             Insert(tx, revocation);
         });
         return revocation!;
     }
 
-    /// <summary>Every record of the audit trail, oldest first.</summary>
-    public ImmutableArray<Decision> Decisions() => [.. ReadDecisions(null, "")];
+    /// <inheritdoc />
+    public ImmutableArray<Decision> Decisions() => [.. Read(() => ReadDecisions(null, ""))];
 
-    /// <summary>One record by id, or <c>null</c>.</summary>
-    public Decision? FindDecision(string id) => ReadDecisions(null, "WHERE id = $id", ("$id", id)).FirstOrDefault();
+    /// <inheritdoc />
+    public Decision? FindDecision(string id) => Read(() => ReadDecisions(null, "WHERE id = $id", ("$id", id)).FirstOrDefault());
 
-    /// <summary>Saves a run and its findings in one transaction.</summary>
+    /// <inheritdoc />
     public void SaveRun(SavedRun run)
     {
-        ArgumentNullException.ThrowIfNull(run);
+        StoreCommon.CheckRun(run);
+        var findings = StoreCommon.LastPerHost(run.Findings);
+        var (refs, distinct) = StoreCommon.ShareEvidence(findings);
         Write(tx =>
         {
-            using var insertRun = Command(tx, "INSERT INTO runs (id, saved_at, inventory, tool_version) VALUES ($id, $at, $inv, $ver) RETURNING seq");
+            using var insertRun = Command(tx, "INSERT INTO runs (id, saved_at, inventory, tool_version, error) VALUES ($id, $at, $inv, $ver, $err) RETURNING seq");
             insertRun.Parameters.AddWithValue("$id", run.Id);
-            insertRun.Parameters.AddWithValue("$at", Time(run.SavedAt));
+            insertRun.Parameters.AddWithValue("$at", StoreCommon.Time(run.SavedAt));
             insertRun.Parameters.AddWithValue("$inv", run.Inventory);
             insertRun.Parameters.AddWithValue("$ver", run.ToolVersion);
+            insertRun.Parameters.AddWithValue("$err", (object?)run.Error ?? DBNull.Value);
             var seq = Convert.ToInt64(insertRun.ExecuteScalar(), CultureInfo.InvariantCulture);
 
             using var insertAdvisory = Command(tx, "INSERT INTO run_advisories (run_seq, advisory_id) VALUES ($seq, $adv)");
-            var seqParam = insertAdvisory.Parameters.AddWithValue("$seq", seq);
+            insertAdvisory.Parameters.AddWithValue("$seq", seq);
             var advParam = insertAdvisory.Parameters.Add("$adv", SqliteType.Text);
-            foreach (var advisory in run.Advisories.Distinct(StringComparer.Ordinal))
+            foreach (var advisory in (run.Advisories.IsDefault ? [] : run.Advisories).Distinct(StringComparer.Ordinal))
             {
                 advParam.Value = advisory;
                 insertAdvisory.ExecuteNonQuery();
             }
 
+            using var insertEvidence = Command(tx, "INSERT INTO run_evidence (run_seq, id, evidence) VALUES ($seq, $id, $e)");
+            insertEvidence.Parameters.AddWithValue("$seq", seq);
+            var idParam = insertEvidence.Parameters.Add("$id", SqliteType.Integer);
+            var evidenceParam = insertEvidence.Parameters.Add("$e", SqliteType.Text);
+            foreach (var (id, json) in distinct)
+            {
+                idParam.Value = id;
+                evidenceParam.Value = json;
+                insertEvidence.ExecuteNonQuery();
+            }
+
             using var insert = Command(tx, """
-                INSERT OR REPLACE INTO run_findings (run_seq, advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target)
-                VALUES ($seq, $adv, $hid, $hname, $v, $s, $mv, $ms, $d, $c, $t)
+                INSERT OR REPLACE INTO run_findings (run_seq, advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target, evidence_id)
+                VALUES ($seq, $adv, $hid, $hname, $v, $s, $mv, $ms, $d, $c, $t, $e)
                 """);
             insert.Parameters.AddWithValue("$seq", seq);
-            var p = FindingColumns
-                .Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            var p = FindingColumns.Select(n => insert.Parameters.Add(n, n == "$e" ? SqliteType.Integer : SqliteType.Text)).ToArray();
             insert.Prepare();
-            foreach (var f in run.Findings)
+            for (var i = 0; i < findings.Count; i++)
             {
+                var f = findings[i];
                 p[0].Value = f.AdvisoryId;
                 p[1].Value = f.HostId;
                 p[2].Value = f.HostName;
@@ -275,15 +249,17 @@ public sealed class StateDatabase : IDisposable
                 p[7].Value = (object?)f.DecisionId ?? DBNull.Value;
                 p[8].Value = JsonSerializer.Serialize(f.Clauses.IsDefault ? [] : f.Clauses.ToArray());
                 p[9].Value = f.Target is { } target ? TargetJson.Write(target) : DBNull.Value;
+                p[10].Value = (object?)refs[i] ?? DBNull.Value;
                 insert.ExecuteNonQuery();
             }
         });
     }
 
-    /// <summary>The ids of the saved runs that evaluated <paramref name="advisoryId"/>, oldest first.</summary>
-    public ImmutableArray<string> RunIds(string advisoryId)
+    /// <inheritdoc />
+    public ImmutableArray<string> RunIds(string advisoryId) => Read(() =>
     {
-        using var cmd = Command(null, "SELECT r.id FROM runs r JOIN run_advisories a ON a.run_seq = r.seq WHERE a.advisory_id = $adv ORDER BY r.seq");
+        var ok = _schema >= 4 ? "AND r.error IS NULL" : "";
+        using var cmd = Command(null, $"SELECT r.id FROM runs r JOIN run_advisories a ON a.run_seq = r.seq WHERE a.advisory_id = $adv {ok} ORDER BY r.seq");
         cmd.Parameters.AddWithValue("$adv", advisoryId);
         using var reader = cmd.ExecuteReader();
         var ids = ImmutableArray.CreateBuilder<string>();
@@ -293,16 +269,45 @@ public sealed class StateDatabase : IDisposable
         }
 
         return ids.ToImmutable();
-    }
+    });
 
-    /// <summary>Loads one saved run with all its findings, or <c>null</c>.</summary>
-    public SavedRun? LoadRun(string runId)
+    /// <inheritdoc />
+    public ImmutableArray<RunSummary> Runs() => Read(() =>
     {
-        using var head = Command(null, "SELECT seq, saved_at, inventory, tool_version FROM runs WHERE id = $id");
+        var error = _schema >= 4 ? "r.error" : "NULL";
+        using var cmd = Command(null, $"""
+            SELECT r.id, r.saved_at, r.inventory, r.tool_version, {error},
+                   (SELECT COUNT(*) FROM run_findings f WHERE f.run_seq = r.seq),
+                   (SELECT group_concat(advisory_id, char(10)) FROM (SELECT advisory_id FROM run_advisories a WHERE a.run_seq = r.seq ORDER BY advisory_id))
+            FROM runs r ORDER BY r.seq
+            """);
+        using var r = cmd.ExecuteReader();
+        var runs = ImmutableArray.CreateBuilder<RunSummary>();
+        while (r.Read())
+        {
+            runs.Add(new RunSummary(
+                r.GetString(0),
+                StoreCommon.ParseTime(r.GetString(1)),
+                r.GetString(2),
+                r.GetString(3),
+                r.IsDBNull(6) ? [] : [.. r.GetString(6).Split('\n')],
+                r.GetInt32(5),
+                r.IsDBNull(4) ? null : r.GetString(4)));
+        }
+
+        return runs.ToImmutable();
+    });
+
+    /// <inheritdoc />
+    public SavedRun? LoadRun(string runId) => Read(() =>
+    {
+        var error = _schema >= 4 ? "error" : "NULL";
+        using var head = Command(null, $"SELECT seq, saved_at, inventory, tool_version, {error} FROM runs WHERE id = $id");
         head.Parameters.AddWithValue("$id", runId);
         long seq;
         DateTimeOffset at;
         string inventory, version;
+        string? failure;
         using (var r = head.ExecuteReader())
         {
             if (!r.Read())
@@ -311,9 +316,10 @@ public sealed class StateDatabase : IDisposable
             }
 
             seq = r.GetInt64(0);
-            at = ParseTime(r.GetString(1));
+            at = StoreCommon.ParseTime(r.GetString(1));
             inventory = r.GetString(2);
             version = r.GetString(3);
+            failure = r.IsDBNull(4) ? null : r.GetString(4);
         }
 
         var advisories = ImmutableArray.CreateBuilder<string>();
@@ -327,39 +333,57 @@ public sealed class StateDatabase : IDisposable
             }
         }
 
+        var evidence = new Dictionary<long, ImmutableArray<Evidence>>();
+        if (_schema >= 4)
+        {
+            using var cmd = Command(null, "SELECT id, evidence FROM run_evidence WHERE run_seq = $seq");
+            cmd.Parameters.AddWithValue("$seq", seq);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                evidence[r.GetInt64(0)] = StoreCommon.ReadEvidence(Path, runId, r.GetString(1));
+            }
+        }
+
         var findings = ImmutableArray.CreateBuilder<SavedFinding>();
-        var target = _hasAllVerdicts ? "target" : "NULL";
-        using (var cmd = Command(null, $"SELECT advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, {target} FROM run_findings WHERE run_seq = $seq ORDER BY advisory_id, host_id"))
+        var target = _schema >= 2 ? "target" : "NULL";
+        var evidenceId = _schema >= 4 ? "evidence_id" : "NULL";
+        using (var cmd = Command(null, $"SELECT advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, {target}, {evidenceId} FROM run_findings WHERE run_seq = $seq ORDER BY advisory_id, host_id"))
         {
             cmd.Parameters.AddWithValue("$seq", seq);
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                MachineVerdict? machine = r.IsDBNull(5) ? null : new MachineVerdict(ParseVerdict(r.GetString(5)), ParseStage(r.GetString(6)));
+                MachineVerdict? machine = r.IsDBNull(5) ? null : new MachineVerdict(StoreCommon.ParseVerdict(Path, r.GetString(5)), StoreCommon.ParseStage(Path, r.GetString(6)));
                 findings.Add(new SavedFinding(
                     r.GetString(0),
                     r.GetString(1),
                     r.GetString(2),
-                    ParseVerdict(r.GetString(3)),
-                    ParseStage(r.GetString(4)),
+                    StoreCommon.ParseVerdict(Path, r.GetString(3)),
+                    StoreCommon.ParseStage(Path, r.GetString(4)),
                     machine,
                     r.IsDBNull(7) ? null : r.GetString(7),
                     [.. JsonSerializer.Deserialize<string[]>(r.GetString(8)) ?? []],
-                    r.IsDBNull(9) ? null : TargetJson.Read(r.GetString(9))));
+                    r.IsDBNull(9) ? null : TargetJson.Read(r.GetString(9)))
+                {
+                    Evidence = r.IsDBNull(10) ? [] : evidence.GetValueOrDefault(r.GetInt64(10), []),
+                });
             }
         }
 
-        return new SavedRun(runId, at, inventory, version, advisories.ToImmutable(), findings.ToImmutable());
-    }
+        return new SavedRun(runId, at, inventory, version, advisories.ToImmutable(), findings.ToImmutable()) { Error = failure };
+    });
 
-    /// <summary>Hosts per verdict for <paramref name="advisoryId"/> in every saved run that evaluated it, oldest first.</summary>
-    public ImmutableArray<RunProgress> Progress(string advisoryId)
+    /// <inheritdoc />
+    public ImmutableArray<RunProgress> Progress(string advisoryId) => Read<ImmutableArray<RunProgress>>(() =>
     {
-        using var cmd = Command(null, """
+        var ok = _schema >= 4 ? "WHERE r.error IS NULL" : "";
+        using var cmd = Command(null, $"""
             SELECT r.id, r.saved_at, f.verdict, COUNT(f.host_id)
             FROM runs r
             JOIN run_advisories a ON a.run_seq = r.seq AND a.advisory_id = $adv
             LEFT JOIN run_findings f ON f.run_seq = r.seq AND f.advisory_id = $adv
+            {ok}
             GROUP BY r.seq, f.verdict
             ORDER BY r.seq
             """);
@@ -371,12 +395,12 @@ public sealed class StateDatabase : IDisposable
             var id = r.GetString(0);
             if (rows.Count == 0 || rows[^1].RunId != id)
             {
-                rows.Add(new RunProgress(id, ParseTime(r.GetString(1)), advisoryId, Core.Reporting.VerdictCounts.Zero));
+                rows.Add(new RunProgress(id, StoreCommon.ParseTime(r.GetString(1)), advisoryId, Core.Reporting.VerdictCounts.Zero));
             }
 
             if (!r.IsDBNull(2))
             {
-                var verdict = ParseVerdict(r.GetString(2));
+                var verdict = StoreCommon.ParseVerdict(Path, r.GetString(2));
                 var counts = rows[^1].Counts;
                 for (var i = r.GetInt32(3); i > 0; i--)
                 {
@@ -388,6 +412,103 @@ public sealed class StateDatabase : IDisposable
         }
 
         return [.. rows];
+    });
+
+    /// <inheritdoc />
+    public (ApiToken Token, string Secret) CreateToken(string id, string name, Role role, DateTimeOffset at)
+    {
+        StoreCommon.CheckTokenName(name);
+        var (text, salt, hash) = TokenSecrets.Create(id);
+        var token = new ApiToken(id, name, role, at, null, null);
+        Write(tx =>
+        {
+            using var exists = Command(tx, "SELECT COUNT(*) FROM api_tokens WHERE name = $n AND revoked_at IS NULL");
+            exists.Parameters.AddWithValue("$n", name);
+            if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) > 0)
+            {
+                throw new InvalidOperationException($"an active token is already named '{name}' (revoke it first, or choose another name)");
+            }
+
+            using var cmd = Command(tx, "INSERT INTO api_tokens (id, name, role, salt, hash, created_at) VALUES ($id, $n, $r, $salt, $hash, $at)");
+            cmd.Parameters.AddWithValue("$id", id);
+            cmd.Parameters.AddWithValue("$n", name);
+            cmd.Parameters.AddWithValue("$r", role.ToWire());
+            cmd.Parameters.AddWithValue("$salt", salt);
+            cmd.Parameters.AddWithValue("$hash", hash);
+            cmd.Parameters.AddWithValue("$at", StoreCommon.Time(at));
+            cmd.ExecuteNonQuery();
+        });
+        return (token, text);
+    }
+
+    /// <inheritdoc />
+    public ImmutableArray<ApiToken> Tokens() => _schema < 4 ? [] : [.. Read(() => ReadTokens(null, ""))];
+
+    /// <inheritdoc />
+    public ApiToken RevokeToken(string nameOrId, DateTimeOffset at)
+    {
+        ApiToken? revoked = null;
+        Write(tx =>
+        {
+            var matches = ReadTokens(tx, "WHERE id = $k OR name = $k", ("$k", nameOrId));
+            var target = matches.FirstOrDefault(t => t.Id == nameOrId)
+                ?? matches.FirstOrDefault(t => t.IsActive)
+                ?? (matches.Count > 0 ? matches[^1] : throw new KeyNotFoundException($"no token '{nameOrId}'"));
+            if (!target.IsActive)
+            {
+                throw new InvalidOperationException($"token '{nameOrId}' was already revoked");
+            }
+
+            using var cmd = Command(tx, "UPDATE api_tokens SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL");
+            cmd.Parameters.AddWithValue("$at", StoreCommon.Time(at));
+            cmd.Parameters.AddWithValue("$id", target.Id);
+            cmd.ExecuteNonQuery();
+            revoked = target with { RevokedAt = at };
+        });
+        return revoked!;
+    }
+
+    /// <inheritdoc />
+    public Principal? Authenticate(string token, DateTimeOffset at)
+    {
+        if (!TokenSecrets.TryParse(token, out var id, out var secret) || _schema < 4)
+        {
+            return null;
+        }
+
+        var row = Read(() =>
+        {
+            using var cmd = Command(null, "SELECT name, role, salt, hash, revoked_at, last_used_at FROM api_tokens WHERE id = $id");
+            cmd.Parameters.AddWithValue("$id", id);
+            using var r = cmd.ExecuteReader();
+            return r.Read()
+                ? (Name: r.GetString(0), Role: StoreCommon.ParseRole(Path, r.GetString(1)), Salt: (byte[])r.GetValue(2), Hash: (byte[])r.GetValue(3), Revoked: !r.IsDBNull(4), LastUsed: r.IsDBNull(5) ? (DateTimeOffset?)null : StoreCommon.ParseTime(r.GetString(5)))
+                : default;
+        });
+        if (row.Name is null)
+        {
+            _ = TokenSecrets.VerifyNothing(secret);
+            return null;
+        }
+
+        if (!TokenSecrets.Verify(row.Salt, row.Hash, secret) || row.Revoked)
+        {
+            return null;
+        }
+
+        var minute = StoreCommon.ToMinute(at);
+        if (!IsReadOnly && (row.LastUsed is null || row.LastUsed < minute))
+        {
+            Write(tx =>
+            {
+                using var cmd = Command(tx, "UPDATE api_tokens SET last_used_at = $at WHERE id = $id AND revoked_at IS NULL");
+                cmd.Parameters.AddWithValue("$at", StoreCommon.Time(minute));
+                cmd.Parameters.AddWithValue("$id", id);
+                cmd.ExecuteNonQuery();
+            });
+        }
+
+        return new Principal(id, row.Name, row.Role);
     }
 
     /// <summary>Runs <c>PRAGMA integrity_check</c>; returns <c>ok</c> when the file is sound.</summary>
@@ -407,46 +528,19 @@ public sealed class StateDatabase : IDisposable
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
 
-    private static List<(int Version, string Name, string Sql)> LoadMigrations()
-    {
-        const string Prefix = "VulnTriage.Storage.Migrations.";
-        var assembly = typeof(StateDatabase).Assembly;
-        var list = new List<(int, string, string)>();
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)))
-        {
-            var file = name[Prefix.Length..^4];
-            var underscore = file.IndexOf('_', StringComparison.Ordinal);
-            var version = int.Parse(underscore < 0 ? file : file[..underscore], NumberStyles.None, CultureInfo.InvariantCulture);
-            using var stream = assembly.GetManifestResourceStream(name)!;
-            using var reader = new StreamReader(stream);
-            list.Add((version, file, reader.ReadToEnd()));
-        }
-
-        list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i].Item1 != i + 1)
-            {
-                throw new InvalidOperationException($"migrations must be numbered 1..n without gaps; found {list[i].Item2} at position {i + 1}");
-            }
-        }
-
-        return list;
-    }
-
     private void Migrate(TimeProvider clock)
     {
         Execute(_connection, null, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);");
         var current = SchemaVersion;
-        var latest = Migrations.Count == 0 ? 0 : Migrations[^1].Version;
+        var latest = MigrationSet.Latest(Migrations);
         if (current > latest)
         {
             throw new StateDatabaseException($"{Path}: schema version {current} is newer than this VulnTriage knows ({latest}); upgrade VulnTriage");
         }
 
-        foreach (var (version, name, sql) in Migrations)
+        foreach (var migration in Migrations)
         {
-            if (version <= current)
+            if (migration.Version <= current)
             {
                 continue;
             }
@@ -455,25 +549,37 @@ public sealed class StateDatabase : IDisposable
             Write(tx =>
             {
                 using var check = Command(tx, "SELECT COUNT(*) FROM schema_version WHERE version = $v");
-                check.Parameters.AddWithValue("$v", version);
+                check.Parameters.AddWithValue("$v", migration.Version);
                 if (Convert.ToInt64(check.ExecuteScalar(), CultureInfo.InvariantCulture) > 0)
                 {
                     return;
                 }
 
-                Execute(_connection, tx, sql);
+                Execute(_connection, tx, migration.Sql);
                 using var record = Command(tx, "INSERT INTO schema_version (version, name, applied_at) VALUES ($v, $n, $t)");
-                record.Parameters.AddWithValue("$v", version);
-                record.Parameters.AddWithValue("$n", name);
-                record.Parameters.AddWithValue("$t", Time(clock.GetUtcNow()));
+                record.Parameters.AddWithValue("$v", migration.Version);
+                record.Parameters.AddWithValue("$n", migration.Name);
+                record.Parameters.AddWithValue("$t", StoreCommon.Time(clock.GetUtcNow()));
                 record.ExecuteNonQuery();
             });
         }
     }
 
+    private T Read<T>(Func<T> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (SqliteException e)
+        {
+            throw new StateDatabaseException($"{Path}: read failed: {e.Message}", e);
+        }
+    }
+
     private void Write(Action<SqliteTransaction> body)
     {
-        if (_readOnly)
+        if (IsReadOnly)
         {
             throw new InvalidOperationException("the state database was opened read-only");
         }
@@ -507,14 +613,14 @@ public sealed class StateDatabase : IDisposable
         cmd.Parameters.AddWithValue("$j", d.Justification);
         cmd.Parameters.AddWithValue("$url", (object?)d.EvidenceUrl ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$author", d.Author);
-        cmd.Parameters.AddWithValue("$at", Time(d.DecidedAt));
+        cmd.Parameters.AddWithValue("$at", StoreCommon.Time(d.DecidedAt));
         cmd.Parameters.AddWithValue("$revokes", (object?)d.Revokes ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
     private List<Decision> ReadDecisions(SqliteTransaction? tx, string where, params (string Name, object Value)[] parameters)
     {
-        var allVerdicts = _hasAllVerdicts ? "all_verdicts" : "0";
+        var allVerdicts = _schema >= 2 ? "all_verdicts" : "0";
         using var cmd = Command(tx, $"SELECT id, advisory_id, selector_kind, selector_value, verdict, vex_justification, justification, evidence_url, author, decided_at, revokes, {allVerdicts} FROM decisions {where} ORDER BY seq");
         foreach (var (name, value) in parameters)
         {
@@ -525,31 +631,43 @@ public sealed class StateDatabase : IDisposable
         var list = new List<Decision>();
         while (r.Read())
         {
-            if (!DecisionVocabulary.TryParseSelectorKind(r.GetString(2), out var kind))
-            {
-                throw new StateDatabaseException($"{Path}: decision {r.GetString(0)} has an unknown selector kind '{r.GetString(2)}'");
-            }
-
-            VexJustification? vex = null;
-            if (!r.IsDBNull(5))
-            {
-                vex = DecisionVocabulary.TryParseVexJustification(r.GetString(5), out var j)
-                    ? j
-                    : throw new StateDatabaseException($"{Path}: decision {r.GetString(0)} has an unknown VEX justification '{r.GetString(5)}'");
-            }
-
+            var id = r.GetString(0);
             list.Add(new Decision(
-                r.GetString(0),
+                id,
                 r.GetString(1),
-                new DecisionSelector(kind, r.GetString(3)),
-                ParseVerdict(r.GetString(4)),
-                vex,
+                new DecisionSelector(StoreCommon.ParseSelectorKind(Path, id, r.GetString(2)), r.GetString(3)),
+                StoreCommon.ParseVerdict(Path, r.GetString(4)),
+                StoreCommon.ParseVex(Path, id, r.IsDBNull(5) ? null : r.GetString(5)),
                 r.GetString(6),
                 r.IsDBNull(7) ? null : r.GetString(7),
                 r.GetString(8),
-                ParseTime(r.GetString(9)),
+                StoreCommon.ParseTime(r.GetString(9)),
                 r.IsDBNull(10) ? null : r.GetString(10),
                 r.GetInt64(11) != 0));
+        }
+
+        return list;
+    }
+
+    private List<ApiToken> ReadTokens(SqliteTransaction? tx, string where, params (string Name, object Value)[] parameters)
+    {
+        using var cmd = Command(tx, $"SELECT id, name, role, created_at, last_used_at, revoked_at FROM api_tokens {where} ORDER BY seq");
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        using var r = cmd.ExecuteReader();
+        var list = new List<ApiToken>();
+        while (r.Read())
+        {
+            list.Add(new ApiToken(
+                r.GetString(0),
+                r.GetString(1),
+                StoreCommon.ParseRole(Path, r.GetString(2)),
+                StoreCommon.ParseTime(r.GetString(3)),
+                r.IsDBNull(4) ? null : StoreCommon.ParseTime(r.GetString(4)),
+                r.IsDBNull(5) ? null : StoreCommon.ParseTime(r.GetString(5))));
         }
 
         return list;
@@ -576,40 +694,4 @@ public sealed class StateDatabase : IDisposable
         cmd.Transaction = tx;
         cmd.ExecuteNonQuery();
     }
-
-    private static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    private Verdict ParseVerdict(string text) =>
-        Verdicts.TryParse(text, out var v) ? v : throw new StateDatabaseException($"{Path}: unknown verdict '{text}'");
-
-    private Stage ParseStage(string text) =>
-        Verdicts.TryParseStage(text, out var s) ? s : throw new StateDatabaseException($"{Path}: unknown stage '{text}'");
-}
-
-/// <summary>The JSON form of a <see cref="SelectorTarget"/> in <c>run_findings.target</c>.</summary>
-internal static class TargetJson
-{
-    public static string Write(SelectorTarget t) =>
-        JsonSerializer.Serialize(new Dto(t.HostId, t.HostName, [.. t.Roles], t.SystemVendor, t.ProductName, [.. t.CpuModelNumbers], [.. t.CpuNames], t.Labels.IsDefaultOrEmpty ? null : [.. t.Labels]));
-
-    public static SelectorTarget? Read(string json)
-    {
-        try
-        {
-            var d = JsonSerializer.Deserialize<Dto>(json);
-            return d is null ? null : new SelectorTarget(d.HostId ?? "", d.HostName ?? "", [.. d.Roles ?? []], d.SystemVendor, d.ProductName, [.. d.CpuModelNumbers ?? []], [.. d.CpuNames ?? []])
-            {
-                Labels = [.. d.Labels ?? []],
-            };
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private sealed record Dto(string? HostId, string? HostName, string[]? Roles, string? SystemVendor, string? ProductName, string[]? CpuModelNumbers, string[]? CpuNames, string[]? Labels = null);
 }
