@@ -41,7 +41,8 @@ public sealed class JsonReportWriter : IReportWriter
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
 
-        var summary = ReportSummary.Create(report, options);
+        // Counts and headlines only: every host is in "findings", so the groups of the readable reports are not made.
+        var summary = ReportSummary.Create(report, options with { Grouping = false });
         var lang = summary.Lang;
         var buffer = new ArrayBufferWriter<byte>(ChunkBytes);
         using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = Encoder });
