@@ -591,6 +591,11 @@ internal static class ReportDocument
     /// <summary>The first hosts of a group by name, and how many more there are.</summary>
     private static string FirstHosts(IReadOnlyList<Host> hosts, int count, Labels l)
     {
+        if (hosts.Count == 0)
+        {
+            return l.HostCount(count);
+        }
+
         var names = string.Join(", ", hosts.Select(ReportFormatting.HostLabel));
         return count > hosts.Count
             ? names + (l.IsJa ? "、" : ", ") + Labels.Format(l.AndMore, ReportChart.Number(count - hosts.Count))
