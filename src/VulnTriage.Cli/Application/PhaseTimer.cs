@@ -12,10 +12,11 @@ internal sealed class PhaseTimer
 {
     public const string Variable = "VULNTRIAGE_TIMINGS";
 
-    private readonly List<(string Name, TimeSpan Elapsed, TimeSpan Cpu)> _phases = [];
+    private readonly List<(string Name, TimeSpan Elapsed, TimeSpan Cpu, long Allocated)> _phases = [];
     private readonly bool _enabled;
     private long _last;
     private TimeSpan _lastCpu;
+    private long _lastAllocated;
 
     public PhaseTimer(CliEnvironment env)
     {
@@ -27,7 +28,8 @@ internal sealed class PhaseTimer
             // Process start to the command's action: runtime start-up, assembly loading, the command-line parser.
             using var self = Process.GetCurrentProcess();
             _lastCpu = self.TotalProcessorTime;
-            _phases.Add(("start-up", DateTime.Now - self.StartTime, _lastCpu));
+            _lastAllocated = GC.GetTotalAllocatedBytes();
+            _phases.Add(("start-up", DateTime.Now - self.StartTime, _lastCpu, _lastAllocated));
         }
     }
 
@@ -42,9 +44,11 @@ internal sealed class PhaseTimer
         var now = Stopwatch.GetTimestamp();
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
-        _phases.Add((name, Stopwatch.GetElapsedTime(_last, now), cpu - _lastCpu));
+        var allocated = GC.GetTotalAllocatedBytes();
+        _phases.Add((name, Stopwatch.GetElapsedTime(_last, now), cpu - _lastCpu, allocated - _lastAllocated));
         _last = now;
         _lastCpu = cpu;
+        _lastAllocated = allocated;
     }
 
     private static string Memory()
@@ -62,7 +66,7 @@ internal sealed class PhaseTimer
         ArgumentNullException.ThrowIfNull(error);
         if (_enabled)
         {
-            error.WriteLine("vulntriage: timings: " + string.Join(", ", _phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Elapsed.TotalMilliseconds:0} ms (cpu {p.Cpu.TotalMilliseconds:0} ms)")))
+            error.WriteLine("vulntriage: timings: " + string.Join(", ", _phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Elapsed.TotalMilliseconds:0} ms (cpu {p.Cpu.TotalMilliseconds:0} ms, {p.Allocated / 1048576.0:0} MiB)")))
                 + Memory());
         }
     }

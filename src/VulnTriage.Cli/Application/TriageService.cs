@@ -24,8 +24,26 @@ internal static class TriageService
         FactsDirectory? facts,
         List<Diagnostic> diagnostics,
         TimeProvider clock,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        Run(Task.FromResult(advisories), inventoryName, reading, facts, diagnostics, clock, cancellationToken);
+
+    /// <summary>
+    /// As above, with the advisories still loading: the inventory's first hosts are read meanwhile, and the advisories
+    /// are awaited before the first host is evaluated. A failure to load them wins over a failure to read the inventory.
+    /// Its loop runs once over the whole fleet: compiled fully optimised at first call, not left in ReadyToRun code.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static TriageReport Run(
+        Task<IReadOnlyList<Advisory>> loading,
+        string inventoryName,
+        InventoryReading reading,
+        FactsDirectory? facts,
+        List<Diagnostic> diagnostics,
+        TimeProvider clock,
+        CancellationToken cancellationToken,
+        Action? loaded = null)
     {
+        ArgumentNullException.ThrowIfNull(loading);
         ArgumentNullException.ThrowIfNull(reading);
         var cache = new IdentificationCache();
         var memo = new EvaluationMemo();
@@ -33,8 +51,23 @@ internal static class TriageService
         int read = 0, retired = 0, factsUsed = 0, duplicates = 0;
         var evaluated = new List<Host>();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (host, sourceFacts) in reading.Entries)
+        using var entries = reading.Entries.GetEnumerator();
+        bool any;
+        try
         {
+            any = entries.MoveNext();
+        }
+        catch (Exception)
+        {
+            ThrowIfAdvisoriesFailed(loading);
+            throw;
+        }
+
+        var advisories = loading.GetAwaiter().GetResult();
+        loaded?.Invoke();
+        for (; any; any = entries.MoveNext())
+        {
+            var (host, sourceFacts) = entries.Current;
             cancellationToken.ThrowIfCancellationRequested();
             read++;
             if (host.IsRetired)
@@ -88,6 +121,23 @@ internal static class TriageService
         findings.Sort(FindingOrder.Instance);
         var summary = new InventorySummary(inventoryName, read, read - retired - duplicates, retired, cache.Count, factsUsed);
         return new TriageReport([.. advisories], [.. findings], [.. diagnostics], summary, clock.GetUtcNow(), ToolInfo.Version, MackerelInventory.Teams(reading.Services));
+    }
+
+    /// <summary>
+    /// Waits for the advisories and, when they failed to load, throws that failure: an unknown advisory (a usage error)
+    /// is reported before any problem with the inventory, as when the advisories were loaded first.
+    /// </summary>
+    internal static void ThrowIfAdvisoriesFailed(Task<IReadOnlyList<Advisory>> loading)
+    {
+        ArgumentNullException.ThrowIfNull(loading);
+        try
+        {
+            loading.Wait();
+        }
+        catch (AggregateException)
+        {
+            loading.GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>

@@ -67,20 +67,37 @@ internal static class TriageCommand
                     : "name at least one advisory (e.g. triage INTEL-SA-00086) or pass --all");
             }
 
-            // Only the advisories asked for are loaded (in parallel); --all loads every one.
-            var catalog = AdvisoryCatalog.LoadFor(requested, parse.GetValue(advisoriesDir), all: everything);
-            var advisories = everything ? catalog.Advisories : CommonOptions.Resolve(catalog, requested);
-            timer.Mark("advisories");
+            // Only the advisories asked for are loaded (in parallel); --all loads every one. Loading runs beside opening
+            // and reading the inventory (the first hosts are parsed meanwhile); a problem with the advisories (an
+            // unknown id: exit 2) is still reported before any problem with the inventory, as when loading came first.
+            var advisoriesDirectory = parse.GetValue(advisoriesDir);
+            var loading = Task.Run(() =>
+            {
+                var catalog = AdvisoryCatalog.LoadFor(requested, advisoriesDirectory, all: everything);
+                return everything ? catalog.Advisories : CommonOptions.Resolve(catalog, requested);
+            }, cancellationToken);
             var progress = env.ErrorIsTerminal && !parse.GetValue(quiet);
             var diagnostics = new List<Diagnostic>();
-            var factsDir = parse.GetValue(facts) is { } dir ? FactsDirectory.Load(dir, diagnostics.Add) : null;
-            using var opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), parse.GetValue(map) ?? [], mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken, progress);
+            FactsDirectory? factsDir;
+            OpenedInventory opened;
+            try
+            {
+                factsDir = parse.GetValue(facts) is { } dir ? FactsDirectory.Load(dir, diagnostics.Add) : null;
+                opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), parse.GetValue(map) ?? [], mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken, progress);
+            }
+            catch (Exception)
+            {
+                TriageService.ThrowIfAdvisoriesFailed(loading);
+                throw;
+            }
 
+            using var _ = opened;
             var started = TimeProvider.System.GetTimestamp();
             var reading = progress && !opened.ShowsProgress
                 ? opened.Reading with { Entries = ProgressLine.Wrap(opened.Reading.Entries, env.Error, TimeProvider.System, "reading the inventory") }
                 : opened.Reading;
-            var report = TriageService.Run(advisories, opened.Name, reading, factsDir, diagnostics, env.Clock, cancellationToken);
+            var report = TriageService.Run(loading, opened.Name, reading, factsDir, diagnostics, env.Clock, cancellationToken, () => timer.Mark("advisories (beside reading)"));
+            var advisories = report.Advisories;
             timer.Mark("read+evaluate");
 
             // Recorded decisions apply when the state database exists (--db, or the default location); --save creates it.
