@@ -61,7 +61,9 @@ internal static class NvdDraftYaml
 
         Line(w, 0, "vendor: " + Q(Vendor(record)));
         var description = Collapse(record.Description);
-        Localized(w, 0, "title", new LocalizedText($"{id}: {FirstSentence(description)}", $"{id}（NVD から取り込んだドラフト）: {FirstSentence(description)}"));
+        // Reports show "<id>: <title>", so the title is NVD's first sentence alone (English; Japanese falls back to it).
+        Line(w, 0, "title:");
+        Line(w, 2, "en: " + Q(FirstSentence(description)));
         Line(w, 0, "published: " + Q(Date(record.Published) ?? Date(record.LastModified) ?? "1999-01-01"));
         var metric = record.Metrics.FirstOrDefault();
         if (metric is null)
@@ -131,6 +133,21 @@ internal static class NvdDraftYaml
                 Line(w, 6, "match: [" + Host(rule.Match with { Name = rule.Match.Name + ": listed" }) + "]");
                 Line(w, 6, "no_match: [" + Host(rule.NoMatch with { Name = rule.NoMatch.Name + ": not listed" }) + "]");
             }
+        }
+
+        // Absence from NVD's list is not safety, so the draft rules no processor out; a reviewer who has the other vendors'
+        // statements can (their hosts stay unknown until then).
+        var vendors = cpuRules.SelectMany(r => r.When.Leaves()).OfType<CpuCpePredicate>().Select(p => p.Index.Vendors).ToList();
+        if (vendors.Count > 0 && vendors.All(v => v is not null) && vendors.SelectMany(v => v!).Distinct(StringComparer.Ordinal).ToList() is [var only] && only is "intel" or "amd")
+        {
+            Comment(w, 2, $"Review: NVD lists {only} processors only. Once the other vendors state theirs are not affected, rule them out (their hosts are unknown until then):");
+            Comment(w, 2, "- id: other-vendors");
+            Comment(w, 2, "  title: { en: \"Processors of other vendors (their vendors state they are not affected)\" }");
+            Comment(w, 2, "  scope: excluded");
+            Comment(w, 2, $"  when: {{ not: {{ cpu.vendor: [{only}] }} }}");
+            Comment(w, 2, only == "amd"
+                ? "  examples: { match: [{ vendor_id: GenuineIntel, model_name: \"12th Gen Intel(R) Core(TM) i7-12700\", signature: \"6 151 2\" }], no_match: [{ vendor_id: AuthenticAMD, model_name: \"AMD EPYC 7502 32-Core Processor\", signature: \"23 49 0\" }] }"
+                : "  examples: { match: [{ vendor_id: AuthenticAMD, model_name: \"AMD EPYC 7763 64-Core Processor\", signature: \"25 1 1\" }], no_match: [{ vendor_id: GenuineIntel, model_name: \"12th Gen Intel(R) Core(TM) i7-12700\", signature: \"6 151 2\" }] }");
         }
 
         if (firmwareRules.Count > 0)

@@ -36,18 +36,42 @@ internal static class TriageCommand
         var output = CommonOptions.OutFile();
         var db = StateOptions.Db();
         var save = new Option<bool>("--save") { Description = "Store this run (every finding's verdict, stage and clauses) in the state database, for `vulntriage diff` and the progress table." };
+        var nvd = new Option<string[]>("--nvd")
+        {
+            Description = "NVD CVE API 2.0 JSON (a file, a directory of them, or -): each record is drafted in memory as `advisories import nvd` would write it, and is named by its CVE id. Name the advisory ids before --nvd.",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
 
         var command = new Command("triage", "Give every host in the inventory a verdict with evidence for each advisory, and write the conclusion-first report.")
         {
-            ids, inventory, map, facts, format, lang, groupBy, failOn, advisoriesDir, output, db, save,
+            ids, inventory, map, facts, format, lang, groupBy, failOn, advisoriesDir, output, db, save, nvd,
         };
         var mackerel = MackerelOptions.AddTo(command);
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
             var catalog = AdvisoryCatalog.Load(parse.GetValue(advisoriesDir));
-            var advisories = CommonOptions.Resolve(catalog, parse.GetValue(ids) ?? []);
             var diagnostics = new List<Diagnostic>();
+            if (parse.GetValue(nvd) is { Length: > 0 } records)
+            {
+                // Drafts from NVD records, built in memory; what could not be mapped is warned about here and in the report.
+                if (records.Contains("-") && (parse.GetValue(inventory) ?? []).Contains("-"))
+                {
+                    throw new UsageException("--nvd - and --inventory - both read standard input; give one of them a file");
+                }
+
+                var warnings = new List<Diagnostic>();
+                catalog = catalog.With(NvdInputs.Drafts(records, env, warnings, cancellationToken));
+                foreach (var w in warnings.Take(20))
+                {
+                    env.Error.WriteLine($"vulntriage: {VulnTriageCli.OneLine(w.ToString())}");
+                }
+
+                diagnostics.AddRange(warnings);
+            }
+
+            var advisories = CommonOptions.Resolve(catalog, parse.GetValue(ids) ?? []);
             var factsDir = parse.GetValue(facts) is { } dir ? FactsDirectory.Load(dir, diagnostics.Add) : null;
             using var opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), parse.GetValue(map) ?? [], mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken);
 

@@ -139,7 +139,7 @@ public sealed record CpuCpePredicate(ImmutableArray<Cpe.CpeMatchCriterion> Crite
     /// <inheritdoc />
     public override string Expected => Criteria.Length <= 3
         ? string.Join(" | ", Criteria.Select(c => c.ToString()))
-        : string.Create(CultureInfo.InvariantCulture, $"{Criteria.Length} CPEs ({Criteria[0]}, …)");
+        : string.Create(CultureInfo.InvariantCulture, $"{Criteria.Length} CPEs{(Index.Vendors is { Count: > 0 } v ? " of " + string.Join("/", v.Order(StringComparer.Ordinal)) : "")} ({Criteria[0]}, …)");
 
     private readonly Lazy<Cpe.CpeCriteriaIndex> _index = new(() => new Cpe.CpeCriteriaIndex(Criteria));
 

@@ -174,7 +174,7 @@ public static class ConditionEvaluator
                 }
             }
 
-            return new PredicateResult(p.Name, p.Expected, string.Join(" ", cpes.Names.Take(2).Select(n => n.ToString())), "brand string", Truth.False);
+            return new PredicateResult(p.Name, p.Expected, cpes.Names[0].ToString(), "brand string", Truth.False);
         }
 
         if (cpes.Vendor is { } vendor && p.Index.Vendors is { } vendors && !vendors.Contains(vendor))

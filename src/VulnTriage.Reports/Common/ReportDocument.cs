@@ -100,6 +100,7 @@ internal static class ReportDocument
     {
         var advisory = summary.Advisory;
         var lang = l.Lang;
+        DraftNotice.Write(advisory, lang, sink);
 
         // Conclusion.
         sink.Heading(level, l.Conclusion);

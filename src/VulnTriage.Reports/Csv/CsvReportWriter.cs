@@ -33,6 +33,8 @@ public sealed class CsvReportWriter : IReportWriter
 
         WriteRow(output, Columns);
         var row = new string[Columns.Count];
+        var drafts = report.Advisories.Where(a => a.Status == Core.Advisories.AdvisoryStatus.Draft)
+            .ToDictionary(a => a.Id, a => DraftNotice.Text(a, lang), StringComparer.Ordinal);
         foreach (var f in report.Findings)
         {
             var h = f.Host;
@@ -51,6 +53,11 @@ public sealed class CsvReportWriter : IReportWriter
             row[11] = f.Stage.ToWire();
             row[12] = string.Join("; ", ReportFormatting.Clauses(f));
             row[13] = string.Join("; ", evidence.Select(e => EvidenceText.Reason(e, lang)));
+            if (drafts.TryGetValue(f.AdvisoryId, out var draft))
+            {
+                row[13] += "; " + draft;
+            }
+
             row[14] = EvidenceText.Action(f.Action, lang);
             row[15] = f.Cves.IsDefault ? "" : string.Join("; ", f.Cves);
             row[16] = f.Machine?.Verdict.ToWire() ?? "";
