@@ -41,7 +41,33 @@ internal sealed record ClassifiedCpe(NvdCpeMatch Match, CpeRole Role, FirmwareKi
 /// </summary>
 internal static partial class NvdCpeRoles
 {
+    // What a criterion maps to depends on its string and range alone; feeds repeat them record after record.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ClassifiedCpe> Memo = new(StringComparer.Ordinal);
+
     public static ClassifiedCpe Classify(NvdCpeMatch match)
+    {
+        if (match.Name is null)
+        {
+            return new ClassifiedCpe(match, CpeRole.Unmapped, Reason: "malformed");
+        }
+
+        var key = match.Display;
+        if (Memo.TryGetValue(key, out var known))
+        {
+            return known with { Match = match };
+        }
+
+        var result = Compute(match);
+        if (Memo.Count >= 200_000)
+        {
+            Memo.Clear();
+        }
+
+        Memo[key] = result;
+        return result;
+    }
+
+    private static ClassifiedCpe Compute(NvdCpeMatch match)
     {
         if (match.Name is not { } name)
         {

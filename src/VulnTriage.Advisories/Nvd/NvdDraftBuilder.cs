@@ -31,6 +31,10 @@ public static class NvdDraftBuilder
         return new Builder(record, cache).Build();
     }
 
+    // Whether a criterion is named back from a brand string depends on the criterion alone: remembered across records
+    // (a feed lists the same processors in record after record).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> NamedMemo = new(StringComparer.Ordinal);
+
     private sealed record Alternative(int Config, Condition? Cpu, bool Simple, ImmutableArray<CpeMatchCriterion> Processors, Component Component);
 
     private enum ComponentKind
@@ -568,9 +572,26 @@ public static class NvdDraftBuilder
             return null;
         }
 
-        private bool IsNamed(CpeMatchCriterion criterion) =>
-            NvdExampleHosts.Real.Concat(NvdExampleHosts.ForCpe(criterion.Criteria) is { } h ? [h] : [])
-                .Any(h => Answer(new CpuCpePredicate([criterion]), h) == Truth.True);
+        // Whether a brand string this tool identifies is named back to a CPE the criterion matches: the brand string
+        // written from the criterion's own name (the real example hosts are among the listed ones only by chance).
+        private bool IsNamed(CpeMatchCriterion criterion)
+        {
+            var key = criterion.ToString();
+            if (NamedMemo.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var named = NvdExampleHosts.ForCpe(criterion.Criteria) is { } host
+                && ProcessorCpes.For(cache.Identify(host.ToHost().Processors[0])).Names.Any(criterion.Matches);
+            if (NamedMemo.Count > 100_000)
+            {
+                NamedMemo.Clear();
+            }
+
+            NamedMemo[key] = named;
+            return named;
+        }
 
         private ImmutableArray<DraftExample> BuildExamples()
         {

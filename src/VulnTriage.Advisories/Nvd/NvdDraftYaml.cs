@@ -390,6 +390,13 @@ internal static class NvdDraftYaml
     public static string Q(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+
+        // Most strings (CPE names, ids, versions) need no escape: quote them as they are.
+        if (!text.AsSpan().ContainsAnyExcept(Plain))
+        {
+            return string.Concat("\"", text, "\"");
+        }
+
         var sb = new StringBuilder(text.Length + 2);
         sb.Append('"');
         for (var i = 0; i < text.Length; i++)
@@ -426,6 +433,10 @@ internal static class NvdDraftYaml
 
         return sb.Append('"').ToString();
     }
+
+    // Printable ASCII but the quote and the backslash: written inside double quotes as is.
+    private static readonly System.Buffers.SearchValues<char> Plain = System.Buffers.SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
 
     private static string Vendor(NvdRecord record)
     {

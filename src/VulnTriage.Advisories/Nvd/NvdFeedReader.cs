@@ -41,6 +41,7 @@ public sealed class NvdFeedReader : IDisposable
     private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = MaxDepth });
     private Phase _phase;
     private string? _property;
+    private (long Offset, long Lines, long LineStart) _mark;
     private int _records;
     private int _items;
 
@@ -49,7 +50,21 @@ public sealed class NvdFeedReader : IDisposable
         _stream = stream;
         _source = source;
         _warn = warn;
-        _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+
+        // A file's size is known: one buffer holds a per-CVE record whole (so it is scanned once, not once per refill).
+        var size = 1 << 16;
+        if (stream.CanSeek)
+        {
+            try
+            {
+                size = (int)Math.Clamp(stream.Length - stream.Position + 1, 1 << 16, 16 << 20);
+            }
+            catch (NotSupportedException)
+            {
+            }
+        }
+
+        _buffer = ArrayPool<byte>.Shared.Rent(size);
     }
 
     private enum Phase
@@ -374,14 +389,22 @@ public sealed class NvdFeedReader : IDisposable
         }
     }
 
-    // The line and column of an absolute byte offset that lies in the buffer (at or after _consumed).
+    // The line and column of an absolute byte offset that lies in the buffer (at or after _consumed). A record's items are
+    // located in increasing order, so counting resumes from the last offset located (linear in the record, not quadratic).
     private SourceLocation Locate(long absolute)
     {
-        var upTo = (int)Math.Clamp(absolute - _consumed, 0, _end - _start);
-        var span = _buffer.AsSpan(_start, upTo);
+        if (_mark.Offset < _consumed || absolute < _mark.Offset)
+        {
+            _mark = (_consumed, _lines, _lineStart);
+        }
+
+        var from = (int)(_mark.Offset - _consumed);
+        var upTo = (int)Math.Clamp(absolute - _consumed, from, _end - _start);
+        var span = _buffer.AsSpan(_start + from, upTo - from);
         var newlines = span.Count((byte)'\n');
-        var lineStart = newlines > 0 ? _consumed + span.LastIndexOf((byte)'\n') + 1 : _lineStart;
-        return new SourceLocation(_source, _lines + newlines + 1, absolute - lineStart + 1, absolute);
+        var lineStart = newlines > 0 ? _mark.Offset + span.LastIndexOf((byte)'\n') + 1 : _mark.LineStart;
+        _mark = (_consumed + upTo, _mark.Lines + newlines, lineStart);
+        return new SourceLocation(_source, _mark.Lines + 1, absolute - lineStart + 1, absolute);
     }
 
     // JsonException positions count lines and bytes from where its reader started.

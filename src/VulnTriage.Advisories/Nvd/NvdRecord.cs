@@ -90,7 +90,7 @@ public sealed record NvdNode(string Operator, bool Negate, ImmutableArray<NvdCpe
 /// One match criterion. <see cref="Name"/> is <c>null</c> when the item was malformed (<see cref="Problem"/> says how):
 /// the importer then lists its configuration as unmapped instead of reading it without the item.
 /// </summary>
-public sealed record NvdCpeMatch(bool Vulnerable, string Criteria, CpeName? Name, CpeVersionRange? Range, string? MatchCriteriaId, SourceLocation Location, string? Problem = null)
+public sealed record NvdCpeMatch(bool Vulnerable, string Criteria, CpeName? Name, CpeVersionRange? Range, string? MatchCriteriaId, string? Problem = null)
 {
     /// <summary>The criterion for matching, when well formed.</summary>
     public CpeMatchCriterion? Criterion => Name is null ? null : new CpeMatchCriterion(Name, Range is { IsBounded: true } ? Range : null);

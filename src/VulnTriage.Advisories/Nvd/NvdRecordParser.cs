@@ -483,17 +483,18 @@ internal static partial class NvdRecordParser
 
     private static NvdCpeMatch CpeMatch(ref Utf8JsonReader reader, State p)
     {
-        var location = p.At(reader);
+        // Locations are worked out only for a problem: a record lists thousands of criteria.
+        var start = reader.TokenStartIndex;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             p.Skipped(reader, "a cpeMatch item is not an object; its configuration is listed as unmapped");
             reader.Skip();
-            return new NvdCpeMatch(true, "", null, null, null, location, "not an object");
+            return new NvdCpeMatch(true, "", null, null, null, "not an object");
         }
 
         bool? vulnerable = null;
         string? criteria = null, id = null, si = null, se = null, ei = null, ee = null, problem = null;
-        SourceLocation? criteriaLocation = null;
+        long criteriaStart = -1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString();
@@ -504,7 +505,7 @@ internal static partial class NvdRecordParser
                     vulnerable = Bool(ref reader, p, "vulnerable");
                     break;
                 case "criteria":
-                    criteriaLocation = p.At(reader);
+                    criteriaStart = reader.TokenStartIndex;
                     criteria = Text(ref reader, p, "criteria");
                     break;
                 case "matchCriteriaId":
@@ -530,14 +531,14 @@ internal static partial class NvdRecordParser
 
         if (criteria is null)
         {
-            p.Warn(new Diagnostic(NvdDiagnosticCodes.SkippedItem, DiagnosticSeverity.Warning, location, "a cpeMatch item has no 'criteria'; its configuration is listed as unmapped"));
-            return new NvdCpeMatch(vulnerable ?? true, "", null, null, id, location, "no criteria");
+            p.Warn(new Diagnostic(NvdDiagnosticCodes.SkippedItem, DiagnosticSeverity.Warning, p.Locate(p.Start + start), "a cpeMatch item has no 'criteria'; its configuration is listed as unmapped"));
+            return new NvdCpeMatch(vulnerable ?? true, "", null, null, id, "no criteria");
         }
 
         // An invalid CPE string is not a feed quirk to skip: the record is corrupt.
-        if (!CpeName.TryParse(criteria, out var cpe, out var why))
+        if (!TryParseCpe(criteria, out var cpe, out var why))
         {
-            throw new InputException(new Diagnostic(NvdDiagnosticCodes.InvalidCpe, DiagnosticSeverity.Error, criteriaLocation ?? location,
+            throw new InputException(new Diagnostic(NvdDiagnosticCodes.InvalidCpe, DiagnosticSeverity.Error, p.Locate(p.Start + (criteriaStart >= 0 ? criteriaStart : start)),
                 $"'criteria' is not a CPE 2.3 name ({why}): '{Shorten(criteria)}'"));
         }
 
@@ -554,10 +555,35 @@ internal static partial class NvdRecordParser
 
         if (problem is not null)
         {
-            p.Warn(new Diagnostic(NvdDiagnosticCodes.SkippedItem, DiagnosticSeverity.Warning, location, $"cpeMatch {Shorten(criteria)}: {problem}; its configuration is listed as unmapped"));
+            p.Warn(new Diagnostic(NvdDiagnosticCodes.SkippedItem, DiagnosticSeverity.Warning, p.Locate(p.Start + start), $"cpeMatch {Shorten(criteria)}: {problem}; its configuration is listed as unmapped"));
         }
 
-        return new NvdCpeMatch(vulnerable ?? true, criteria, problem is null ? cpe : null, range.IsBounded ? range : null, id, location, problem);
+        return new NvdCpeMatch(vulnerable ?? true, criteria, problem is null ? cpe : null, range.IsBounded ? range : null, id, problem);
+    }
+
+    // Feeds repeat the same criteria record after record (Downfall lists each processor twice): each string is parsed once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CpeName> Parsed = new(StringComparer.Ordinal);
+
+    private static bool TryParseCpe(string text, out CpeName? name, out string? error)
+    {
+        if (Parsed.TryGetValue(text, out name))
+        {
+            error = null;
+            return true;
+        }
+
+        if (!CpeName.TryParse(text, out name, out error))
+        {
+            return false;
+        }
+
+        if (Parsed.Count >= 200_000)
+        {
+            Parsed.Clear();
+        }
+
+        Parsed[text] = name!;
+        return true;
     }
 
     private static string? Version(ref Utf8JsonReader reader, State p, string what, ref string? problem)

@@ -83,9 +83,10 @@ internal static class NvdInputs
         var errors = new List<Diagnostic>();
         var cache = new IdentificationCache();
         var latest = new Dictionary<string, (NvdRecord Record, string Input)>(StringComparer.OrdinalIgnoreCase);
+        var revisions = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (record, input) in Read(inputs, env, warnings.Add, errors, cancellationToken))
         {
-            if (Keep(latest, record, input, warnings.Add))
+            if (Keep(revisions, record, warnings.Add))
             {
                 latest[record.Id] = (record, input);
             }
@@ -114,21 +115,27 @@ internal static class NvdInputs
 
     /// <summary>
     /// Whether a record should replace what was read before for its CVE: the later revision (<c>lastModified</c>) wins;
-    /// a repeat is a warning either way.
+    /// a repeat is a warning either way. <paramref name="revisions"/> (CVE → revision kept) is updated.
     /// </summary>
-    public static bool Keep<T>(Dictionary<string, (NvdRecord Record, T Where)> seen, NvdRecord record, string input, Action<Diagnostic> warn)
+    public static bool Keep(Dictionary<string, string?> revisions, NvdRecord record, Action<Diagnostic> warn)
     {
-        ArgumentNullException.ThrowIfNull(seen);
+        ArgumentNullException.ThrowIfNull(revisions);
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(warn);
-        if (!seen.TryGetValue(record.Id, out var earlier))
+        if (!revisions.TryGetValue(record.Id, out var earlier))
         {
+            revisions[record.Id] = record.LastModified;
             return true;
         }
 
-        var newer = string.CompareOrdinal(record.LastModified ?? "", earlier.Record.LastModified ?? "") > 0;
+        var newer = string.CompareOrdinal(record.LastModified ?? "", earlier ?? "") > 0;
         warn(new Diagnostic(NvdDiagnosticCodes.Duplicate, DiagnosticSeverity.Warning, record.Location,
-            $"{record.Id} was read before (lastModified {earlier.Record.LastModified ?? "unknown"}); the {(newer ? "later" : "earlier")} revision {(newer ? record.LastModified : earlier.Record.LastModified) ?? "unknown"} is used"));
+            $"{record.Id} was read before (lastModified {earlier ?? "unknown"}); the {(newer ? "later" : "earlier")} revision {(newer ? record.LastModified : earlier) ?? "unknown"} is used"));
+        if (newer)
+        {
+            revisions[record.Id] = record.LastModified;
+        }
+
         return newer;
     }
 

@@ -55,45 +55,49 @@ internal static class AdvisoriesImportNvdCommand
         }
 
         var warnings = new List<Diagnostic>();
+        var readWarnings = new List<Diagnostic>();
         var errors = new List<Diagnostic>();
-        var cache = new IdentificationCache();
-        var written = new Dictionary<string, (NvdRecord Record, string Path)>(StringComparer.OrdinalIgnoreCase);
+
+        // Only the revision of each CVE written is kept: a record is let go once its draft is on disk.
+        var revisions = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         int drafts = 0, unanalysed = 0, unmapped = 0;
-        foreach (var (record, input) in NvdInputs.Read(inputs, env, warnings.Add, errors, CancellationToken.None))
+
+        // Records are read one after another (the reader streams); drafts are built on every core, and written here, in
+        // input order. Each worker has its own identification cache (the cache is a plain memo, not thread-safe).
+        using var caches = new ThreadLocal<IdentificationCache>(() => new IdentificationCache());
+        var pipeline = NvdInputs.Read(inputs, env, d => { lock (readWarnings) { readWarnings.Add(d); } }, errors, CancellationToken.None)
+            .AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount)).WithMergeOptions(ParallelMergeOptions.NotBuffered)
+            .Select(x => (x.Record, Draft: NvdDraftBuilder.Build(x.Record, caches.Value!)));
+        foreach (var (record, draft) in pipeline)
         {
-            if (!NvdInputs.Keep(written, record, input, warnings.Add))
+            var again = revisions.ContainsKey(record.Id);
+            if (!NvdInputs.Keep(revisions, record, warnings.Add))
             {
                 continue;
             }
 
             // The id is a CVE id (the reader checks ^CVE-[0-9]{4}-[0-9]{4,}$), so it is a safe file name.
             var path = Path.Combine(outDir, record.Id + ".yaml");
-            if (!written.ContainsKey(record.Id) && File.Exists(path) && !IsDraft(path))
+            if (!again && File.Exists(path) && !IsDraft(path))
             {
                 warnings.Add(new Diagnostic(NvdDiagnosticCodes.Duplicate, DiagnosticSeverity.Warning, new SourceLocation(path),
                     $"{record.Id}: the file exists and is not a draft (status: draft); left as is"));
                 continue;
             }
 
-            var draft = NvdDraftBuilder.Build(record, cache);
-            AtomicFile.Write(path, stream =>
-            {
-                var bytes = new UTF8Encoding(false).GetBytes(draft.Yaml);
-                stream.Write(bytes);
-            });
+            AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(draft.Yaml)), flushToDisk: false);
             warnings.AddRange(draft.Diagnostics);
-            if (!written.ContainsKey(record.Id))
+            if (!again)
             {
                 drafts++;
                 unanalysed += record.Configurations.IsEmpty ? 1 : 0;
                 unmapped += draft.Summary.Unmapped > 0 ? 1 : 0;
             }
 
-            written[record.Id] = (record, path);
             env.Out.WriteLine($"{record.Id}: {VulnTriageCli.OneLine(path)} ({NvdInputs.Describe(draft.Summary)}{(record.Configurations.IsEmpty ? "; not analysed by NVD: every host unknown" : "")})");
         }
 
-        Print(env, warnings);
+        Print(env, [.. readWarnings, .. warnings]);
         Print(env, errors);
         env.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{drafts} draft(s) written to {VulnTriageCli.OneLine(outDir)}: {unanalysed} not analysed by NVD, {unmapped} with criteria that could not be mapped (listed under source.unmapped). Review them, then: vulntriage advisories verify --advisories {VulnTriageCli.OneLine(outDir)}"));

@@ -138,14 +138,22 @@ public sealed record CpeName
     /// <summary>The formatted-string binding.</summary>
     public override string ToString()
     {
+        // Bound once: drafts write, index and compare the same names many times.
+        if (_bound is { } bound)
+        {
+            return bound;
+        }
+
         var sb = new StringBuilder("cpe:2.3");
         foreach (var v in Attributes)
         {
             sb.Append(':').Append(v.ToString());
         }
 
-        return sb.ToString();
+        return _bound = sb.ToString();
     }
+
+    private string? _bound;
 
     /// <inheritdoc />
     public bool Equals(CpeName? other) => other is not null && Attributes.SequenceEqual(other.Attributes);

@@ -47,10 +47,18 @@ public static partial class ProcessorCpes
     /// <summary>The reason key when the product line has no known NVD naming.</summary>
     public const string UnnamedLineReason = "no-naming";
 
+    // A memo per identity (identities are shared by the identification cache): every rule of every advisory asks again.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProcessorIdentity, ProcessorCpeNames> Memo = [];
+
     /// <summary>The names <paramref name="identity"/> goes by.</summary>
     public static ProcessorCpeNames For(ProcessorIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
+        return Memo.GetValue(identity, Compute);
+    }
+
+    private static ProcessorCpeNames Compute(ProcessorIdentity identity)
+    {
         var vendor = VendorKey(identity);
         if (identity.HidesPhysicalCpu)
         {

@@ -294,4 +294,26 @@ public sealed class NvdDraftTests
         Assert.Equal(listed, predicate.Criteria.Select(c => c.Criteria.ToString()).ToImmutableHashSet());
         Assert.All(predicate.Criteria, c => Assert.Equal(CpeValueKind.NotApplicable, c.Criteria.Version.Kind));
     }
+
+    [Fact]
+    public void Should_Rule_Out_Other_Vendors_Only_When_A_Reviewer_Enables_The_Suggested_Rule()
+    {
+        // Given: the Zenbleed draft with its commented "other-vendors" rule enabled, as a reviewer would
+        var yaml = NvdDraftBuilder.Build(SharedRecords.Read("CVE-2023-20593"), new IdentificationCache()).Yaml;
+        var start = yaml.IndexOf("  # - id: other-vendors", StringComparison.Ordinal);
+        Assert.True(start > 0);
+        var lines = yaml[start..].Split('\n').Take(5).ToList();
+        var enabled = yaml.Replace(string.Join('\n', lines), string.Join('\n', lines.Select(l => "  " + l["  # ".Length..])), StringComparison.Ordinal);
+
+        // When
+        var advisory = AdvisoryYamlLoader.Load(enabled, "reviewed.yaml");
+        var intel = AdvisoryEvaluator.Evaluate(advisory, Host("GenuineIntel", "12th Gen Intel(R) Core(TM) i7-12700", "6 151 2"), HostFacts.None, new IdentificationCache());
+        var zen3 = AdvisoryEvaluator.Evaluate(advisory, Host("AuthenticAMD", "AMD EPYC 7763 64-Core Processor", "25 1 1"), HostFacts.None, new IdentificationCache());
+
+        // Then: the person's rule, named in the evidence, rules Intel out; an unlisted AMD part stays unknown
+        Assert.Empty(AdvisoryVerifier.Verify(advisory, new IdentificationCache()));
+        Assert.Equal(Verdict.NotAffected, intel.Verdict);
+        Assert.Equal("CVE-2023-20593#cpu/other-vendors", intel.Evidence[0].Clause);
+        Assert.Equal(Verdict.Unknown, zen3.Verdict);
+    }
 }
