@@ -65,9 +65,14 @@ internal static class AdvisoriesImportNvdCommand
         // Records are read one after another (the reader streams); drafts are built on every core, and written here, in
         // input order. Each worker has its own identification cache (the cache is a plain memo, not thread-safe).
         using var caches = new ThreadLocal<IdentificationCache>(() => new IdentificationCache());
-        var pipeline = NvdInputs.Read(inputs, env, d => { lock (readWarnings) { readWarnings.Add(d); } }, errors, CancellationToken.None)
+        // NoBuffering: a worker takes one record at a time (a chunk of parsed Downfall records would hold hundreds of MB).
+        var records = NvdInputs.Read(inputs, env, d => { lock (readWarnings) { readWarnings.Add(d); } }, errors, CancellationToken.None);
+        var pipeline = System.Collections.Concurrent.Partitioner.Create(records, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering)
             .AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount)).WithMergeOptions(ParallelMergeOptions.NotBuffered)
-            .Select(x => (x.Record, Draft: NvdDraftBuilder.Build(x.Record, caches.Value!)));
+            .Select(x => (
+                // Only what the writer needs travels on: the parsed record is let go as soon as its draft is built.
+                Record: x.Record with { Configurations = [], Descriptions = [], Metrics = [], References = [] },
+                Draft: NvdDraftBuilder.Build(x.Record, caches.Value!)));
         foreach (var (record, draft) in pipeline)
         {
             var again = revisions.ContainsKey(record.Id);
@@ -90,11 +95,11 @@ internal static class AdvisoriesImportNvdCommand
             if (!again)
             {
                 drafts++;
-                unanalysed += record.Configurations.IsEmpty ? 1 : 0;
+                unanalysed += draft.Summary.Configurations == 0 ? 1 : 0;
                 unmapped += draft.Summary.Unmapped > 0 ? 1 : 0;
             }
 
-            env.Out.WriteLine($"{record.Id}: {VulnTriageCli.OneLine(path)} ({NvdInputs.Describe(draft.Summary)}{(record.Configurations.IsEmpty ? "; not analysed by NVD: every host unknown" : "")})");
+            env.Out.WriteLine($"{record.Id}: {VulnTriageCli.OneLine(path)} ({NvdInputs.Describe(draft.Summary)}{(draft.Summary.Configurations == 0 ? "; not analysed by NVD: every host unknown" : "")})");
         }
 
         Print(env, [.. readWarnings, .. warnings]);
