@@ -172,6 +172,25 @@ public sealed class AdvisoryCatalog
         return new AdvisoryCatalog([.. loaded.OrderBy(a => a.Id, StringComparer.Ordinal)], [.. known]);
     }
 
+    /// <summary>
+    /// This catalog with <paramref name="more"/> added (drafts built in memory, e.g. <c>triage --nvd</c>). An id that is
+    /// already there throws <see cref="InputException"/> (VT2005), as two files with one id do.
+    /// </summary>
+    public AdvisoryCatalog With(IEnumerable<Advisory> more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var added = more.ToList();
+        var clash = added.FirstOrDefault(a => Advisories.Any(b => string.Equals(a.Id, b.Id, StringComparison.OrdinalIgnoreCase)));
+        if (clash is not null)
+        {
+            var other = Advisories.First(b => string.Equals(clash.Id, b.Id, StringComparison.OrdinalIgnoreCase));
+            throw new InputException(new Diagnostic(DiagnosticCodes.AdvisoryDuplicateId, DiagnosticSeverity.Error, new SourceLocation(clash.SourceName),
+                $"advisory id {clash.Id} is defined more than once ({other.SourceName}, {clash.SourceName})"));
+        }
+
+        return new AdvisoryCatalog([.. Advisories.Concat(added).OrderBy(a => a.Id, StringComparer.Ordinal)], [.. KnownIds.Concat(added.Select(a => a.Id)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+    }
+
     /// <summary>Finds an advisory by id (case-insensitive).</summary>
     public Advisory? Find(string id) =>
         Advisories.FirstOrDefault(a => string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase));

@@ -48,11 +48,17 @@ internal static class TriageCommand
                 r.AddError("--max-hosts-per-group: must be between 0 and 100000");
             }
         });
+        var nvd = new Option<string[]>("--nvd")
+        {
+            Description = "NVD CVE API 2.0 JSON (a file, a directory of them, or -): each record is drafted in memory as `advisories import nvd` would write it, and is named by its CVE id. Name the advisory ids (or --all) before --nvd.",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line and no summary line on stderr (they are shown only when stderr is a terminal anyway)." };
 
         var command = new Command("triage", "Give every host in the inventory a verdict with evidence for each advisory, and write the conclusion-first report.")
         {
-            ids, all, inventory, map, facts, format, lang, groupBy, detail, maxHosts, failOn, advisoriesDir, output, db, save, quiet,
+            ids, all, inventory, map, facts, format, lang, groupBy, detail, maxHosts, failOn, advisoriesDir, output, db, save, nvd, quiet,
         };
         var mackerel = MackerelOptions.AddTo(command);
 
@@ -68,6 +74,26 @@ internal static class TriageCommand
                     : "name at least one advisory (e.g. triage INTEL-SA-00086) or pass --all");
             }
 
+            // Drafts from NVD records, built in memory; what could not be mapped is warned about here and in the report.
+            var diagnostics = new List<Diagnostic>();
+            IReadOnlyList<Core.Advisories.Advisory> drafts = [];
+            if (parse.GetValue(nvd) is { Length: > 0 } records)
+            {
+                if (records.Contains("-") && (parse.GetValue(inventory) ?? []).Contains("-"))
+                {
+                    throw new UsageException("--nvd - and --inventory - both read standard input; give one of them a file");
+                }
+
+                var warnings = new List<Diagnostic>();
+                drafts = [.. NvdInputs.Drafts(records, env, warnings, cancellationToken)];
+                foreach (var w in warnings.Take(20))
+                {
+                    env.Error.WriteLine($"vulntriage: {VulnTriageCli.OneLine(w.ToString())}");
+                }
+
+                diagnostics.AddRange(warnings);
+            }
+
             // Only the advisories asked for are loaded (in parallel); --all loads every one. Loading runs beside opening
             // and reading the inventory (the first hosts are parsed meanwhile); a problem with the advisories (an
             // unknown id: exit 2) is still reported before any problem with the inventory, as when loading came first.
@@ -75,10 +101,14 @@ internal static class TriageCommand
             var loading = Task.Run(() =>
             {
                 var catalog = AdvisoryCatalog.LoadFor(requested, advisoriesDirectory, all: everything);
+                if (drafts.Count > 0)
+                {
+                    catalog = catalog.With(drafts);
+                }
+
                 return everything ? catalog.Advisories : CommonOptions.Resolve(catalog, requested);
             }, cancellationToken);
             var progress = env.ErrorIsTerminal && !parse.GetValue(quiet);
-            var diagnostics = new List<Diagnostic>();
             FactsDirectory? factsDir;
             OpenedInventory opened;
             try

@@ -156,6 +156,7 @@ internal static class ReportDocument
         var (report, l, sink) = (s.Report, s.L, s.Sink);
         var advisory = summary.Advisory;
         var lang = l.Lang;
+        DraftNotice.Write(advisory, lang, sink);
 
         // Conclusion.
         sink.Heading(level, l.Conclusion, s.Anchor("conclusion"));

@@ -49,6 +49,10 @@ public sealed class CsvReportWriter : IReportWriter
         var actions = new FieldCache();
         var cves = new FieldCache();
         var advisories = new FieldCache();
+
+        // A draft (an NVD import, not a curated rule) says so in every row's reason: not cached (drafts are rare).
+        var drafts = report.Advisories.Where(a => a.Status == Core.Advisories.AdvisoryStatus.Draft)
+            .ToDictionary(a => a.Id, a => DraftNotice.Text(a, lang), StringComparer.Ordinal);
         foreach (var f in report.Findings)
         {
             var h = f.Host;
@@ -75,7 +79,15 @@ public sealed class CsvReportWriter : IReportWriter
             output.Write(',');
             output.Write(clauses.TryGet(evidenceKey, out var clausesCell) ? clausesCell : clauses.Add(evidenceKey, string.Join("; ", ReportFormatting.Clauses(f))));
             output.Write(',');
-            output.Write(reasons.TryGet(evidenceKey, out var reasonsCell) ? reasonsCell : reasons.Add(evidenceKey, string.Join("; ", evidence.Select(e => EvidenceText.Reason(e, lang)))));
+            if (drafts.TryGetValue(f.AdvisoryId, out var draft))
+            {
+                output.Write(CsvEscaper.Field(string.Join("; ", evidence.Select(e => EvidenceText.Reason(e, lang))) + "; " + draft));
+            }
+            else
+            {
+                output.Write(reasons.TryGet(evidenceKey, out var reasonsCell) ? reasonsCell : reasons.Add(evidenceKey, string.Join("; ", evidence.Select(e => EvidenceText.Reason(e, lang)))));
+            }
+
             output.Write(',');
             output.Write(actions.TryGet(f.Action, out var actionsCell) ? actionsCell : actions.Add(f.Action, EvidenceText.Action(f.Action, lang)));
             output.Write(',');

@@ -224,6 +224,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteString("title", a.Title.Get(lang));
         w.WriteString("published", a.Published.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         w.WriteString("severity", a.Severity);
+        WriteDraft(w, a);
         w.WriteStartArray("cves");
         foreach (var cve in a.Cves.IsDefault ? [] : a.Cves)
         {
@@ -246,6 +247,31 @@ public sealed class JsonReportWriter : IReportWriter
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    // A draft advisory (imported, not reviewed) says so, and where it came from; curated ones carry neither key.
+    private static void WriteDraft(Utf8JsonWriter w, Advisory a)
+    {
+        if (a.Status != AdvisoryStatus.Draft)
+        {
+            return;
+        }
+
+        w.WriteString("status", "draft");
+        if (a.Source is not { } source)
+        {
+            return;
+        }
+
+        w.WriteStartObject("source");
+        w.WriteString("feed", source.Feed);
+        w.WriteString("record", source.Record);
+        WriteStringOrNull(w, "revision", source.Revision);
+        WriteStringOrNull(w, "recordStatus", source.RecordStatus);
+        w.WriteNumber("configurations", source.Configurations);
+        w.WriteNumber("processors", source.Processors);
+        w.WriteNumber("unmapped", source.Unmapped.IsDefaultOrEmpty ? 0 : source.Unmapped.Length);
         w.WriteEndObject();
     }
 
