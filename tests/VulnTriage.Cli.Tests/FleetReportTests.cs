@@ -24,7 +24,7 @@ public sealed class FleetReportTests
         Assert.Equal(1, r.ExitCode);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var advisories = doc.RootElement.GetProperty("advisories").EnumerateArray().Select(a => a.GetProperty("id").GetString()).ToList();
-        var expected = AdvisoryCatalog.EmbeddedIds.Append("INTEL-SA-00088-SUBSET").Order(StringComparer.Ordinal).ToList();
+        List<string?> expected = [.. AdvisoryCatalog.EmbeddedIds.Append("INTEL-SA-00088-SUBSET").Order(StringComparer.Ordinal)];
         Assert.Contains("INTEL-SA-00086", expected);
         Assert.Equal(expected, advisories);
         var findings = doc.RootElement.GetProperty("findings").EnumerateArray()
