@@ -175,9 +175,9 @@ printf '%-8s %-22s %8s %9s %8s %9s\n' hosts run "median s" "peak MB" "x jq" "x t
 declare -A WALL
 row() { # hosts name seconds mb tokens_s
   local jqx="-"
-  [ "$1" = 20k ] && jqx=$(awk -v j="$JQ_S" -v v="$3" 'BEGIN { printf "%.1f", v > 0 ? j / v : 0 }')
+  [ "$1" = 20k ] && jqx=$(awk -v j="$JQ_S" -v v="$3" 'BEGIN { printf "%.1f", (v > 0 ? j / v : 0) }')
   printf '%-8s %-22s %8.2f %9s %8s %9s\n' "$1" "$2" "$3" "$4" "$jqx" \
-    "$(awk -v t="$5" -v v="$3" 'BEGIN { printf "%.2f", t > 0 ? v / t : 0 }')" >>"$TABLE"
+    "$(awk -v t="$5" -v v="$3" 'BEGIN { printf "%.2f", (t > 0 ? v / t : 0) }')" >>"$TABLE"
   WALL["$1 $2"]=$3
 }
 
@@ -204,4 +204,34 @@ awk -v a="${WALL[20k --all json]}" -v s="${WALL[20k SA-00086 json]}" \
 if [ -z "${SKIP_100K:-}" ]; then
   awk -v l="${WALL[100k SA-00086 json]}" -v s="${WALL[20k SA-00086 json]}" \
     'BEGIN { printf "100k / 20k (SA-00086, JSON): %.2f× (goal ≤ 5.5×)\n", l / s }' | tee -a "$RESULTS"
+fi
+
+# ---- 5. what a person reads (issue 13) -------------------------------------------------------------
+# The default Markdown and HTML reports of the 20k fleet: size, lines before the first host group, and how long
+# Debian's Chromium takes to show the HTML's first screen (headless screenshot, 1280×900) against an empty page.
+REPORT_MD=$OUT/report-20k.md
+REPORT_HTML=$OUT/report-20k.html
+"$CLI" triage INTEL-SA-00086 --inventory "$INV" --format markdown --out "$REPORT_MD" --quiet 2>/dev/null
+"$CLI" triage INTEL-SA-00086 --inventory "$INV" --format html --out "$REPORT_HTML" --quiet 2>/dev/null
+first_group=$(awk '/^## / { inhosts = ($0 ~ /^## (Hosts that need action|対応が必要なホスト)/) } inhosts && /^### / { print NR; exit }' "$REPORT_MD")
+printf 'Markdown report (20k): %d KB, %d lines, %s lines before the first host group (goal ≤ 300 KB, ≤ 40 lines)\n' \
+  "$(( $(stat -c %s "$REPORT_MD") / 1024 ))" "$(wc -l <"$REPORT_MD")" "$(( ${first_group:-1} - 1 ))" | tee -a "$RESULTS"
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$CHROMIUM" ]; then
+  blank=$OUT/blank.html
+  echo '<!doctype html><title>blank</title>' >"$blank"
+  shot() { # file -> wall seconds of a headless screenshot
+    local s e
+    s=$(date +%s.%N)
+    "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,900 \
+      --screenshot="$OUT/first-screen.png" "file://$(realpath "$1")" >/dev/null 2>&1
+    e=$(date +%s.%N)
+    awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'
+  }
+  shot "$blank" >/dev/null # warm the disk cache
+  b=$(shot "$blank"); h=$(shot "$REPORT_HTML")
+  printf 'HTML report (20k): %d KB; Chromium first screen %s s (an empty page: %s s; goal < 2 s); screenshot %s\n' \
+    "$(( $(stat -c %s "$REPORT_HTML") / 1024 ))" "$h" "$b" "$OUT/first-screen.png" | tee -a "$RESULTS"
+else
+  log "no chromium: HTML first-screen time skipped"
 fi

@@ -36,6 +36,29 @@ public sealed class FleetReportTests
     }
 
     [Fact]
+    public void Should_Keep_Findings_In_Verdict_Advisory_Host_Order_When_Triaging_All_Advisories()
+    {
+        // Given every advisory over the sample fleet (findings are ranked by integers, not compared as strings)
+        var json = Path.Combine(Path.GetTempPath(), $"vt-{Path.GetRandomFileName()}.json");
+
+        // When
+        var r = CliRunner.Run("triage", "--all", "--inventory", CliRunner.SampleInventory, "--facts", CliRunner.SampleFacts, "--out", json);
+
+        // Then: the order FindingOrder defines (verdict, most urgent first; advisory id; host name; host id), recomputed here
+        Assert.Equal(1, r.ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        string[] rank = ["affected", "needs_confirmation", "unknown", "accepted_risk", "fixed", "provider_managed", "not_affected"];
+        var rows = doc.RootElement.GetProperty("findings").EnumerateArray()
+            .Select(f => (Rank: Array.IndexOf(rank, f.GetProperty("verdict").GetString()), Advisory: f.GetProperty("advisory").GetString()!,
+                Name: f.GetProperty("host").GetProperty("name").GetString()!, Id: f.GetProperty("host").GetProperty("id").GetString()!))
+            .ToList();
+        Assert.DoesNotContain(rows, x => x.Rank < 0);
+        Assert.True(rows.Select(x => x.Rank).Distinct().Count() > 2, "the sample fleet should give several verdicts");
+        var expected = rows.OrderBy(x => x.Rank).ThenBy(x => x.Advisory, StringComparer.Ordinal).ThenBy(x => x.Name, StringComparer.Ordinal).ThenBy(x => x.Id, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, rows);
+    }
+
+    [Fact]
     public void Should_Write_One_Csv_Row_Per_Host_And_Advisory_When_Naming_Several_Advisories()
     {
         // Given two ids, one of them a CVE id that selects its advisory

@@ -128,12 +128,16 @@ public static class FleetGroups
     /// Teams of one advisory's findings (in report order), each with its hosts per verdict and its groups of hosts
     /// needing action; teams in key order, hosts without a key last. A host in two teams is counted in both.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static ImmutableArray<TeamSummary> Teams(
         IReadOnlyList<Finding> findings, ReportOptions options, string lang, ImmutableDictionary<string, string>? teams, ProcessorNames names)
     {
         var byKey = new SortedDictionary<string, TeamBuilder>(StringComparer.Ordinal);
         TeamBuilder? none = null;
         var keyCache = new Dictionary<object, string[]>(ReferenceEqualityComparer.Instance);
+
+        // The teams of one keys array (shared by the hosts of one role), looked up once per array, not per host.
+        var teamsOf = new Dictionary<string[], TeamBuilder[]>(ReferenceEqualityComparer.Instance);
         foreach (var f in findings)
         {
             var keys = TeamKeys(f.Host, options, keyCache);
@@ -144,14 +148,28 @@ public static class FleetGroups
                 continue;
             }
 
-            foreach (var key in keys)
+            if (!teamsOf.TryGetValue(keys, out var builders))
             {
-                if (!byKey.TryGetValue(key, out var team))
+                builders = new TeamBuilder[keys.Length];
+                for (var i = 0; i < keys.Length; i++)
                 {
-                    team = new TeamBuilder();
-                    byKey.Add(key, team);
+                    if (!byKey.TryGetValue(keys[i], out var team))
+                    {
+                        team = new TeamBuilder();
+                        byKey.Add(keys[i], team);
+                    }
+
+                    builders[i] = team;
                 }
 
+                if (options.GroupBy != GroupBy.Label && teamsOf.Count < 100_000)
+                {
+                    teamsOf.Add(keys, builders);
+                }
+            }
+
+            foreach (var team in builders)
+            {
                 team.Add(f, options.MaxHostsPerGroup, names);
             }
         }
@@ -176,6 +194,7 @@ public static class FleetGroups
     }
 
     /// <summary>Groups of all findings of one advisory, whatever the verdict (the evidence shown once per group).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static ImmutableArray<FindingGroup> All(IReadOnlyList<Finding> findings, int maxHosts, ProcessorNames names)
     {
         var builder = new TeamBuilder(needingOnly: false);
@@ -191,6 +210,7 @@ public static class FleetGroups
     /// Hosts grouped by their verdict for every advisory (in the report's advisory order), most urgent
     /// first; with <paramref name="needingOnly"/>, only hosts that need action for at least one advisory.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static ImmutableArray<VerdictProfile> Profiles(TriageReport report, int maxHosts, bool needingOnly)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -201,23 +221,42 @@ public static class FleetGroups
 
         // Per host (by id), its verdict per advisory; hosts in name order, as findings are sorted within a verdict.
         var perHost = new Dictionary<string, (Host Host, Verdict[] Verdicts)>(StringComparer.Ordinal);
+
+        // A host's findings usually share one Host object: found by reference first, by id when not.
+        var byReference = new Dictionary<Host, Verdict[]>(ReferenceEqualityComparer.Instance);
+        string? lastAdvisory = null;
+        var a = -1;
         foreach (var f in report.Findings)
         {
-            if (!index.TryGetValue(f.AdvisoryId, out var a))
+            if (!ReferenceEquals(f.AdvisoryId, lastAdvisory))
+            {
+                lastAdvisory = f.AdvisoryId;
+                a = index.TryGetValue(f.AdvisoryId, out var found) ? found : -1;
+            }
+
+            if (a < 0)
             {
                 continue;
             }
 
-            if (!perHost.TryGetValue(f.Host.Id, out var entry))
+            if (!byReference.TryGetValue(f.Host, out var verdicts))
             {
-                var verdicts = new Verdict[report.Advisories.Length];
-                // Every host has a finding per advisory; were one missing, nothing is known (never "not affected").
-                Array.Fill(verdicts, Verdict.Unknown);
-                entry = (f.Host, verdicts);
-                perHost.Add(f.Host.Id, entry);
+                if (perHost.TryGetValue(f.Host.Id, out var entry))
+                {
+                    verdicts = entry.Verdicts;
+                }
+                else
+                {
+                    verdicts = new Verdict[report.Advisories.Length];
+                    // Every host has a finding per advisory; were one missing, nothing is known (never "not affected").
+                    Array.Fill(verdicts, Verdict.Unknown);
+                    perHost.Add(f.Host.Id, (f.Host, verdicts));
+                }
+
+                byReference[f.Host] = verdicts;
             }
 
-            entry.Verdicts[a] = f.Verdict;
+            verdicts[a] = f.Verdict;
         }
 
         var profiles = new Dictionary<VerdictsKey, (List<Host> First, int Count)>();
@@ -320,8 +359,16 @@ public static class FleetGroups
     private sealed class TeamBuilder(bool needingOnly = true)
     {
         private readonly int[] _counts = new int[Verdicts.All.Length];
-        private readonly Dictionary<GroupKey, (Finding First, Evidence? Rule, List<Host> Hosts, int Count)> _groups = [];
+        private readonly Dictionary<GroupKey, GroupAccumulator> _groups = [];
 
+        // Findings copied from one evaluation (hosts with the same hardware) share their evidence, processors and
+        // action objects: those references find the group without hashing its strings (the action's paragraph, the
+        // processor names) for every host. Keys compare references only; a miss falls back to the value key.
+        private readonly Dictionary<SharedKey, GroupAccumulator> _shared = [];
+        private SharedKey _lastKey;
+        private GroupAccumulator? _last;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(Finding f, int maxHosts, ProcessorNames names)
         {
             _counts[(int)f.Verdict]++;
@@ -330,12 +377,30 @@ public static class FleetGroups
                 return;
             }
 
-            var rule = Deciding(f);
-            var key = new GroupKey(f.Verdict, f.Stage, rule?.Clause ?? "", names.Of(f.Processors), f.Action);
-            if (!_groups.TryGetValue(key, out var g))
+            var shared = new SharedKey(f);
+            GroupAccumulator? g;
+            if (_last is not null && shared.Equals(_lastKey))
             {
-                g = (f, rule, [], 0);
+                g = _last;
             }
+            else if (!_shared.TryGetValue(shared, out g))
+            {
+                var rule = Deciding(f);
+                var key = new GroupKey(f.Verdict, f.Stage, rule?.Clause ?? "", names.Of(f.Processors), f.Action);
+                if (!_groups.TryGetValue(key, out g))
+                {
+                    g = new GroupAccumulator(f, rule);
+                    _groups.Add(key, g);
+                }
+
+                if (_shared.Count < 100_000)
+                {
+                    _shared.Add(shared, g);
+                }
+            }
+
+            _lastKey = shared;
+            _last = g;
 
             // Findings come sorted by host name within a verdict: the first seen are the first by name.
             if (g.Hosts.Count < maxHosts)
@@ -343,7 +408,7 @@ public static class FleetGroups
                 g.Hosts.Add(f.Host);
             }
 
-            _groups[key] = (g.First, g.Rule, g.Hosts, g.Count + 1);
+            g.Count++;
         }
 
         public TeamSummary Build(string? key, string label) => new(
@@ -358,6 +423,40 @@ public static class FleetGroups
                 .ThenBy(g => g.Clause, StringComparer.Ordinal)
                 .ThenBy(g => g.Stage)
                 .ThenBy(g => g.FirstHosts.IsEmpty ? "" : g.FirstHosts[0].Name, StringComparer.Ordinal)]);
+    }
+
+    private sealed class GroupAccumulator(Finding first, Evidence? rule)
+    {
+        public Finding First { get; } = first;
+
+        public Evidence? Rule { get; } = rule;
+
+        public List<Host> Hosts { get; } = [];
+
+        public int Count { get; set; }
+    }
+
+    /// <summary>What makes two findings fall into one group, by reference: equal references mean equal values.</summary>
+    private readonly struct SharedKey(Finding f) : IEquatable<SharedKey>
+    {
+        private readonly object? _evidence = ImmutableCollectionsMarshal.AsArray(f.Evidence);
+        private readonly object? _processors = ImmutableCollectionsMarshal.AsArray(f.Processors);
+        private readonly FindingAction _action = f.Action;
+        private readonly Verdict _verdict = f.Verdict;
+        private readonly Stage _stage = f.Stage;
+
+        public bool Equals(SharedKey other) =>
+            ReferenceEquals(_evidence, other._evidence) && ReferenceEquals(_processors, other._processors)
+            && ReferenceEquals(_action, other._action) && _verdict == other._verdict && _stage == other._stage;
+
+        public override bool Equals(object? obj) => obj is SharedKey other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_evidence),
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_processors),
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_action),
+            _verdict,
+            _stage);
     }
 
     /// <summary>A verdict vector compared by value.</summary>

@@ -112,7 +112,19 @@ public sealed record ReportSummary(
     public static ImmutableArray<HostEnvironment> EnvironmentOrder { get; } =
         [HostEnvironment.Aws, HostEnvironment.Gcp, HostEnvironment.Azure, HostEnvironment.OnPremises];
 
+    // The position in EnvironmentOrder of each environment, by its numeric value.
+    private static readonly int[] EnvironmentIndex = [.. Enum.GetValues<HostEnvironment>().OrderBy(e => (int)e).Select(e => EnvironmentOrder.IndexOf(e))];
+
+    /// <summary>The worst verdict seen for one host so far (mutable: one per host while the findings are read).</summary>
+    private sealed class WorstVerdict(Verdict verdict, HostEnvironment environment)
+    {
+        public Verdict Verdict { get; set; } = verdict;
+
+        public HostEnvironment Environment { get; set; } = environment;
+    }
+
     /// <summary>Computes the summary. Findings keep the order they have in <paramref name="report"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static ReportSummary Create(TriageReport report, ReportOptions options)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -125,18 +137,37 @@ public sealed record ReportSummary(
             byAdvisory.TryAdd(advisory.Id, []);
         }
 
-        // Worst verdict per host across advisories (lower enum value = more urgent).
-        var worst = new Dictionary<string, (Verdict Verdict, HostEnvironment Environment)>(StringComparer.Ordinal);
+        // Worst verdict per host across advisories (lower enum value = more urgent). A host's findings usually share
+        // one Host object and an advisory's one id string: both are found by reference first, by value when not.
+        var worst = new Dictionary<string, WorstVerdict>(StringComparer.Ordinal);
+        var worstByReference = new Dictionary<Inventory.Host, WorstVerdict>(ReferenceEqualityComparer.Instance);
+        string? lastId = null;
+        List<Finding>? lastList = null;
         foreach (var finding in report.Findings)
         {
-            if (byAdvisory.TryGetValue(finding.AdvisoryId, out var list))
+            if (!ReferenceEquals(finding.AdvisoryId, lastId))
             {
-                list.Add(finding);
+                lastId = finding.AdvisoryId;
+                lastList = byAdvisory.GetValueOrDefault(finding.AdvisoryId);
             }
 
-            if (!worst.TryGetValue(finding.Host.Id, out var seen) || finding.Verdict.ReportRank() < seen.Verdict.ReportRank())
+            lastList?.Add(finding);
+
+            if (!worstByReference.TryGetValue(finding.Host, out var seen))
             {
-                worst[finding.Host.Id] = (finding.Verdict, finding.Environment);
+                if (!worst.TryGetValue(finding.Host.Id, out seen))
+                {
+                    seen = new WorstVerdict(finding.Verdict, finding.Environment);
+                    worst.Add(finding.Host.Id, seen);
+                }
+
+                worstByReference[finding.Host] = seen;
+            }
+
+            if (finding.Verdict.ReportRank() < seen.Verdict.ReportRank())
+            {
+                seen.Verdict = finding.Verdict;
+                seen.Environment = finding.Environment;
             }
         }
 
@@ -161,11 +192,12 @@ public sealed record ReportSummary(
                 options.Grouping && !full ? FleetGroups.All(findings, options.MaxHostsPerGroup, names) : []));
         }
 
-        var (total, combined) = Count(worst.Values, lang);
+        var (total, combined) = Count(worst.Values.Select(w => (w.Verdict, w.Environment)), lang);
         var profiles = options.Grouping && report.Advisories.Length > 1 ? FleetGroups.Profiles(report, full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full) : [];
         return new ReportSummary(lang, advisories.MoveToImmutable(), total, combined, ReportSentences.Headline(total, lang), full, profiles);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static (VerdictCounts Counts, ImmutableArray<EnvironmentSummary> Environments) Count(
         IEnumerable<(Verdict Verdict, HostEnvironment Environment)> items, string lang)
     {
@@ -180,7 +212,7 @@ public sealed record ReportSummary(
         foreach (var (verdict, environment) in items)
         {
             all[(int)verdict]++;
-            perEnvironment[EnvironmentOrder.IndexOf(environment)][(int)verdict]++;
+            perEnvironment[EnvironmentIndex[(int)environment]][(int)verdict]++;
         }
 
         var environments = ImmutableArray.CreateBuilder<EnvironmentSummary>();
