@@ -3,6 +3,7 @@
 #
 #   bench/run.sh               build the CLI (Release), generate the inventory if missing, time both 3 times
 #   RUNS=5 bench/run.sh        more runs
+#   QUICK=1 bench/run.sh       only the headline; SKIP_100K=1 leaves out the 100k-host file
 #   NO_R2R=1 bench/run.sh      skip the ReadyToRun attempt
 #   JQ_ONLY=1 bench/run.sh     only the jq baseline (no .NET build)
 #   SKIP_BUILD=1 bench/run.sh  reuse bench/out/cli from an earlier run
