@@ -174,13 +174,24 @@ public sealed record ReportSummary(
         // The per-host layout for small fleets (or when asked); groups otherwise. Grouping is done only when a layout
         // shows it (the JSON and CSV reports carry every host and do not need it).
         var full = ReportLayout.IsFull(options, worst.Count);
-        var names = new FleetGroups.ProcessorNames();
-        var advisories = ImmutableArray.CreateBuilder<AdvisorySummary>(report.Advisories.Length);
-        foreach (var advisory in report.Advisories)
+        // Each advisory's summary (and the host × advisory profiles) is independent of the others: built on every core,
+        // kept in the report's advisory order.
+        var summaries = new AdvisorySummary[report.Advisories.Length];
+        var profiles = ImmutableArray<VerdictProfile>.Empty;
+        var wantProfiles = options.Grouping && report.Advisories.Length > 1;
+        Parallel.For(0, summaries.Length + (wantProfiles ? 1 : 0), i =>
         {
+            if (i == summaries.Length)
+            {
+                profiles = FleetGroups.Profiles(report, full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full);
+                return;
+            }
+
+            var advisory = report.Advisories[i];
+            var names = new FleetGroups.ProcessorNames();
             var findings = byAdvisory[advisory.Id];
             var (counts, environments) = Count(findings.Select(f => (f.Verdict, f.Environment)), lang);
-            advisories.Add(new AdvisorySummary(
+            summaries[i] = new AdvisorySummary(
                 advisory,
                 [.. findings],
                 counts,
@@ -189,12 +200,11 @@ public sealed record ReportSummary(
                 !full ? [] : options.GroupBy == GroupBy.Label ? GroupByLabel(findings, options.LabelKey ?? "", lang) : Group(findings, options.GroupBy, lang, report.ServiceTeams),
                 Decisions.DecisionApplier.ConclusionLines(findings, lang),
                 options.Grouping ? FleetGroups.Teams(findings, options, lang, report.ServiceTeams, names) : [],
-                options.Grouping && !full ? FleetGroups.All(findings, options.MaxHostsPerGroup, names) : []));
-        }
+                options.Grouping && !full ? FleetGroups.All(findings, options.MaxHostsPerGroup, names) : []);
+        });
 
         var (total, combined) = Count(worst.Values.Select(w => (w.Verdict, w.Environment)), lang);
-        var profiles = options.Grouping && report.Advisories.Length > 1 ? FleetGroups.Profiles(report, full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full) : [];
-        return new ReportSummary(lang, advisories.MoveToImmutable(), total, combined, ReportSentences.Headline(total, lang), full, profiles);
+        return new ReportSummary(lang, [.. summaries], total, combined, ReportSentences.Headline(total, lang), full, profiles);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
