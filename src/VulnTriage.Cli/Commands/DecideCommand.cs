@@ -122,7 +122,10 @@ internal static class DecideCommand
                 env.Clock.GetUtcNow(),
                 AllVerdicts: parse.GetValue(allVerdicts));
 
-            var preview = DecisionPreview.Describe(decision, advisory, location, parse.GetValue(previewInventory), parse.GetValue(previewFacts), env);
+            // A decision to record opens (creates, migrates) the store first and previews against it: several `decide`
+            // processes starting on one new database then never read a file another one is still creating.
+            using var writable = parse.GetValue(dryRun) ? null : StateOptions.Open(location, env);
+            var preview = DecisionPreview.Describe(decision, advisory, location, parse.GetValue(previewInventory), parse.GetValue(previewFacts), env, writable);
             if (parse.GetValue(dryRun))
             {
                 if (preview is null)
@@ -145,7 +148,7 @@ internal static class DecideCommand
                 env.Error.WriteLine(line.StartsWith("vulntriage:", StringComparison.Ordinal) ? line : "vulntriage: " + line);
             }
 
-            using var state = StateOptions.Open(location, env);
+            var state = writable!;
             state.AddDecision(decision);
             env.Out.WriteLine(decision.Id);
             env.Out.Flush();
@@ -162,7 +165,7 @@ internal static class DecisionPreview
     private const int MaxListed = 20;
 
     /// <summary>The preview lines, or <c>null</c> when there is nothing to preview against.</summary>
-    public static IReadOnlyList<string>? Describe(Decision decision, Core.Advisories.Advisory advisory, Storage.StateLocation location, string? inventory, string? facts, CliEnvironment env)
+    public static IReadOnlyList<string>? Describe(Decision decision, Core.Advisories.Advisory advisory, Storage.StateLocation location, string? inventory, string? facts, CliEnvironment env, Storage.IStateStore? open = null)
     {
         List<(SelectorTarget Target, Verdict Verdict)> targets;
         string where;
@@ -183,12 +186,13 @@ internal static class DecisionPreview
         }
         else
         {
-            if (!Storage.StateStores.Exists(location))
+            if (open is null && !Storage.StateStores.Exists(location))
             {
                 return null;
             }
 
-            using var state = StateOptions.OpenReadOnly(location);
+            using var readOnly = open is null ? StateOptions.OpenReadOnly(location) : null;
+            var state = open ?? readOnly!;
             var runs = state.RunIds(advisory.Id);
             if (runs.IsEmpty || state.LoadRun(runs[^1]) is not { } run)
             {
