@@ -27,7 +27,10 @@ internal static class DecisionState
                 report.Inventory.Source,
                 report.ToolVersion,
                 [.. report.Advisories.Select(a => a.Id)],
-                [.. report.Findings.Select(SavedFinding.From)]));
+                [.. report.Findings.Select(SavedFinding.From)])
+            {
+                ServiceTeams = report.ServiceTeams ?? ImmutableDictionary<string, string>.Empty,
+            });
         }
 
         var progress = report.Advisories.SelectMany(a => state.Progress(a.Id)).ToImmutableArray();
