@@ -266,7 +266,7 @@ public abstract class ServerTests
             Assert.DoesNotContain("script-src", csp, StringComparison.Ordinal);
             Assert.Equal("nosniff", r.Headers.GetValues("X-Content-Type-Options").Single());
             Assert.Equal("DENY", r.Headers.GetValues("X-Frame-Options").Single());
-            Assert.Equal("no-referrer", r.Headers.GetValues("Referrer-Policy").Single());
+            Assert.Equal("same-origin", r.Headers.GetValues("Referrer-Policy").Single());
             if (r.Content.Headers.ContentType?.MediaType == "text/html")
             {
                 var html = await r.Content.ReadAsStringAsync(Ct);

@@ -176,7 +176,9 @@ internal static class DashboardPages
             }
 
             // The report's grouping: teams (services) → hosts.
-            foreach (var group in ReportSummary.GroupFindings(shown, GroupBy.Service, page.Lang, view.Run.ServiceTeams))
+            // A host in several services is listed under each, as in the report; a service filter shows that service only.
+            foreach (var group in ReportSummary.GroupFindings(shown, GroupBy.Service, page.Lang, view.Run.ServiceTeams)
+                .Where(g => filter.Service is null || g.Key == filter.Service))
             {
                 if (group.Label.Length > 0)
                 {

@@ -95,12 +95,14 @@ internal static class Layout
         foreach (var v in shown)
         {
             var points = progress.Select((p, i) =>
-            {
-                var x = progress.Length == 1 ? Width / 2.0 : Pad + (i * (Width - (2.0 * Pad)) / (progress.Length - 1));
-                var y = Height - Pad - (p.Counts.Get(v) * (Height - (2.0 * Pad)) / max);
-                return string.Create(CultureInfo.InvariantCulture, $"{x:0.#},{y:0.#}");
-            });
-            html.Open("polyline", ("class", "s-" + v.ToWire()), ("points", string.Join(' ', points))).Close("polyline");
+            (
+                X: progress.Length == 1 ? Width / 2.0 : Pad + (i * (Width - (2.0 * Pad)) / (progress.Length - 1)),
+                Y: Height - Pad - (p.Counts.Get(v) * (Height - (2.0 * Pad)) / max))).ToList();
+            html.Open("polyline", ("class", "s-" + v.ToWire()), ("points", string.Join(' ', points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.X:0.#},{p.Y:0.#}"))))).Close("polyline");
+
+            // The latest value as a dot (and the only one, with a single run).
+            var last = points[^1];
+            html.Open("circle", ("class", "s-" + v.ToWire()), ("cx", last.X.ToString("0.#", CultureInfo.InvariantCulture)), ("cy", last.Y.ToString("0.#", CultureInfo.InvariantCulture)), ("r", "2.5")).Close("circle");
         }
 
         html.Close("svg");

@@ -4,7 +4,7 @@ namespace VulnTriage.Web.Security;
 
 /// <summary>
 /// Headers on every response: a Content-Security-Policy with no script at all and styles only from the server's own
-/// stylesheet (no inline script, no style attributes), no framing, no MIME sniffing, no referrer, and no caching of pages
+/// stylesheet (no inline script, no style attributes), no framing, no MIME sniffing, no referrer to other sites (page URLs carry host names), and no caching of pages
 /// that show a fleet's weak spots.
 /// </summary>
 internal static class SecurityHeaders
@@ -18,7 +18,8 @@ internal static class SecurityHeaders
         h.ContentSecurityPolicy = ContentSecurityPolicy;
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
-        h["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" on its own form posts, which the same-origin check must refuse.
+        h["Referrer-Policy"] = "same-origin";
         h["Cross-Origin-Opener-Policy"] = "same-origin";
         h["Cross-Origin-Resource-Policy"] = "same-origin";
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
