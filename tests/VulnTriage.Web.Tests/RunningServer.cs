@@ -15,12 +15,16 @@ namespace VulnTriage.Web.Tests;
 /// </summary>
 internal sealed partial class RunningServer : IAsyncDisposable
 {
-    private RunningServer(TestStore store, WebApplication app, string baseUrl, StringWriter log, IReadOnlyDictionary<Role, string> tokens)
+    private readonly StringWriter _log;
+    private readonly TextWriter _syncLog;
+
+    private RunningServer(TestStore store, WebApplication app, string baseUrl, StringWriter log, TextWriter syncLog, IReadOnlyDictionary<Role, string> tokens)
     {
         Store = store;
         App = app;
         BaseUrl = baseUrl;
-        Log = log;
+        _log = log;
+        _syncLog = syncLog;
         Tokens = tokens;
     }
 
@@ -30,7 +34,17 @@ internal sealed partial class RunningServer : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    public StringWriter Log { get; }
+    /// <summary>What the server logged so far (read under the lock its writers take: the scheduler and the notifier write from other threads).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_syncLog)
+            {
+                return _log.ToString();
+            }
+        }
+    }
 
     public IReadOnlyDictionary<Role, string> Tokens { get; }
 
@@ -57,11 +71,12 @@ internal sealed partial class RunningServer : IAsyncDisposable
         }
 
         var log = new StringWriter();
-        var options = new ServeOptions(store.Location, ["http://127.0.0.1:0"], AdvisoryCatalog.Load(null).Advisories, TimeProvider.System, new SequentialIdGenerator(), TextWriter.Synchronized(log), "0.1.0-test");
+        var syncLog = TextWriter.Synchronized(log);
+        var options = new ServeOptions(store.Location, ["http://127.0.0.1:0"], AdvisoryCatalog.Load(null).Advisories, TimeProvider.System, new SequentialIdGenerator(), syncLog, "0.1.0-test");
         options = configure?.Invoke(options) ?? options;
         var app = DashboardServer.Build(options, notificationHandler);
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new RunningServer(store, app, app.Urls.First().TrimEnd('/'), log, tokens);
+        return new RunningServer(store, app, app.Urls.First().TrimEnd('/'), log, syncLog, tokens);
     }
 
     /// <summary>A client that follows no redirect and keeps no cookie unless given a container.</summary>
