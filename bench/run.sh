@@ -152,3 +152,56 @@ echo "vulntriage median ${VT_S} s, peak RSS ${VT_MB} MB" | tee -a "$RESULTS"
 awk -v j="$JQ_S" -v v="$VT_S" -v m="$VT_MB" \
   'BEGIN { printf "speedup %.1f× (jq %.2f s / vulntriage %.2f s), peak RSS %s MB\n", (v > 0 ? j / v : 0), j, v, m }' \
   | tee -a "$RESULTS"
+
+if [ -n "${QUICK:-}" ]; then
+  exit 0
+fi
+
+# ---- 4. the whole picture (issues 11 and 13) -------------------------------------------------------
+# The floor: one bare Utf8JsonReader pass (tokens only, one thread), each format, every shipped advisory in one
+# pass (`--all`), on 20k and 100k hosts. Ratios against jq (20k only: jq is timed on the 20k file) and against
+# the token pass over the same file. QUICK=1 stops after the headline above; SKIP_100K=1 leaves out the 100k file.
+INV100=$OUT/hosts-100k.json
+if [ -z "${SKIP_100K:-}" ] && [ ! -s "$INV100" ]; then
+  log "generating $INV100"
+  dotnet run -c Release --project bench/VulnTriage.Bench -- generate --hosts 100000 --cpus 16 --out "$INV100" >&2 || exit 1
+fi
+dotnet build -c Release bench/VulnTriage.Bench -v quiet -clp:NoSummary >"$OUT/bench-build.log" 2>&1 \
+  || { log "dotnet build bench/VulnTriage.Bench failed (see $OUT/bench-build.log)"; exit 1; }
+BENCH_DLL=bench/VulnTriage.Bench/bin/Release/net10.0/VulnTriage.Bench.dll
+
+TABLE=$OUT/table.txt
+printf '%-8s %-22s %8s %9s %8s %9s\n' hosts run "median s" "peak MB" "x jq" "x tokens" >"$TABLE"
+declare -A WALL
+row() { # hosts name seconds mb tokens_s
+  local jqx="-"
+  [ "$1" = 20k ] && jqx=$(awk -v j="$JQ_S" -v v="$3" 'BEGIN { printf "%.1f", v > 0 ? j / v : 0 }')
+  printf '%-8s %-22s %8.2f %9s %8s %9s\n' "$1" "$2" "$3" "$4" "$jqx" \
+    "$(awk -v t="$5" -v v="$3" 'BEGIN { printf "%.2f", t > 0 ? v / t : 0 }')" >>"$TABLE"
+  WALL["$1 $2"]=$3
+}
+
+for size in 20k 100k; do
+  file=$OUT/hosts-$size.json
+  [ "$size" = 100k ] && [ -n "${SKIP_100K:-}" ] && continue
+  echo "# $size: $file" | tee -a "$RESULTS"
+  measure tokens "0" dotnet "$BENCH_DLL" tokens --file "$file" || exit 1
+  TOK_S=$MED_S
+  row "$size" "token pass" "$MED_S" "$PEAK_MB" "$TOK_S"
+  for fmt in json csv markdown html; do
+    measure "$fmt" "0 1" "$CLI" triage INTEL-SA-00086 --inventory "$file" --format "$fmt" --out /dev/null --quiet || exit 1
+    row "$size" "SA-00086 $fmt" "$MED_S" "$PEAK_MB" "$TOK_S"
+  done
+  measure all-json "0 1" "$CLI" triage --all --inventory "$file" --format json --out /dev/null --quiet || exit 1
+  row "$size" "--all json" "$MED_S" "$PEAK_MB" "$TOK_S"
+  measure all-md "0 1" "$CLI" triage --all --inventory "$file" --format markdown --out /dev/null --quiet || exit 1
+  row "$size" "--all markdown" "$MED_S" "$PEAK_MB" "$TOK_S"
+done
+
+cat "$TABLE" | tee -a "$RESULTS"
+awk -v a="${WALL[20k --all json]}" -v s="${WALL[20k SA-00086 json]}" \
+  'BEGIN { printf "every shipped advisory in one pass / SA-00086 alone (20k, JSON): %.2f× (goal ≤ 1.5×)\n", a / s }' | tee -a "$RESULTS"
+if [ -z "${SKIP_100K:-}" ]; then
+  awk -v l="${WALL[100k SA-00086 json]}" -v s="${WALL[20k SA-00086 json]}" \
+    'BEGIN { printf "100k / 20k (SA-00086, JSON): %.2f× (goal ≤ 5.5×)\n", l / s }' | tee -a "$RESULTS"
+fi

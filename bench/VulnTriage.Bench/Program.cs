@@ -27,6 +27,11 @@ internal static class Program
               Issue 16's pathological inputs, timed in-process: one host with --cpu-entries distinct CPU entries
               (default 280000, about 40 MB, under the 64 MiB host cap) through the inventory reader, and
               --hosts findings (default 50000) against 10, 100 and 1,000 decisions by --cpu. Median of --runs (3).
+          VulnTriage.Bench tokens --file FILE
+              One bare Utf8JsonReader pass over FILE (tokens only, one thread): the floor bench/run.sh compares with.
+          VulnTriage.Bench nvd-records [--from DIR] [--records N] --out DIR
+              Issue 12: writes N NVD per-CVE record files (default 2000) from the real records of --from (default
+              ../shared/data/nvd), round-robin, each under its own synthetic id, for `advisories import nvd`.
           VulnTriage.Bench serve-mackerel --inventory FILE [--port N] [--metadata-every N]
               Serves FILE (from generate) as a local Mackerel API on 127.0.0.1 (key: bench-key) with
               vulntriage metadata on every Nth host (default 3), until stdin closes. See docs/mackerel-api.md.
@@ -54,6 +59,12 @@ internal static class Program
                         Math.Max(1, GetInt(options, "passes", 200)),
                         Math.Max(1, GetInt(options, "hosts", 1_000_000)),
                         Math.Max(1, GetInt(options, "runs", 5))),
+                    Console.Out),
+                "tokens" => TokenPass.Run(options.TryGetValue("file", out var file) ? file : throw new ArgumentException("tokens needs --file FILE"), Console.Out),
+                "nvd-records" => NvdRecordsGenerator.Run(
+                    options.GetValueOrDefault("from", "../shared/data/nvd"),
+                    Math.Max(1, GetInt(options, "records", 2000)),
+                    options.TryGetValue("out", out var nvdOut) ? nvdOut : throw new ArgumentException("nvd-records needs --out DIR"),
                     Console.Out),
                 "hostile" => HostileBench.Run(GetInt(options, "cpu-entries", 280_000), GetInt(options, "hosts", 50_000), Math.Max(1, GetInt(options, "runs", 3)), Console.Out),
                 "serve-mackerel" => MackerelApiServe.Run(

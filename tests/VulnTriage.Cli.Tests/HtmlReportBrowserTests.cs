@@ -154,4 +154,67 @@ public sealed class HtmlReportBrowserTests
         Assert.Contains(rows, x => x[0] == "td" && x[1].StartsWith("段階:", StringComparison.Ordinal));
         Assert.All(rows, x => Assert.True(x[2] == "1", $"{x[0]} {x[1]} is laid out on {x[2]} lines (collapsed column)"));
     }
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("ja")]
+    public void Should_Draw_The_Svg_Charts_When_A_Browser_Renders_The_Grouped_Report(string lang)
+    {
+        // Given: the sample fleet saved twice (remediation progress) and written in the grouped layout (issue 13)
+        var chromium = Chromium();
+        if (chromium is null)
+        {
+            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "CI must have Chromium (.ci/run installs it)");
+            Assert.Skip("Chromium is not installed (apt-get install chromium)");
+        }
+
+        var db = Path.Combine(Path.GetTempPath(), $"vt-{Path.GetRandomFileName()}.db");
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(1, CliRunner.Run("triage", "INTEL-SA-00086", "--inventory", CliRunner.SampleInventory, "--facts", CliRunner.SampleFacts, "--db", db, "--save", "--format", "json", "--out", "/dev/null").ExitCode);
+        }
+
+        var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
+        var html = Path.Combine(artifacts, $"grouped-{lang}.html");
+        var r = CliRunner.Run("triage", "INTEL-SA-00086", "--inventory", CliRunner.SampleInventory, "--facts", CliRunner.SampleFacts, "--db", db,
+            "--detail", "summary", "--lang", lang, "--out", html);
+        Assert.Equal(1, r.ExitCode);
+
+        // The page with the policy lifted and a measuring script added (test copy only): what the browser laid out for each chart.
+        const string Measure = """
+            <script>
+            addEventListener('load', () => {
+              const out = [];
+              for (const svg of document.querySelectorAll('figure.chart svg')) {
+                const box = svg.getBoundingClientRect();
+                const bars = [...svg.querySelectorAll('rect.bar')].map(b => b.getBBox().width);
+                const lines = [...svg.querySelectorAll('polyline.line')].map(p => p.getTotalLength());
+                out.push(`svg|${Math.round(box.width)}|${Math.round(box.height)}|${bars.length}|${bars.filter(w => w > 0).length}|${lines.length}|${lines.filter(l => l > 0).length}`);
+              }
+              const pre = document.createElement('pre'); pre.id = 'measure'; pre.textContent = out.join('\n'); document.body.appendChild(pre);
+            });
+            </script>
+            """;
+        var page = File.ReadAllText(html);
+        var instrumented = Path.Combine(artifacts, $"grouped-{lang}.measure.html");
+        File.WriteAllText(instrumented, System.Text.RegularExpressions.Regex.Replace(page, "<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "").Replace("</body>", Measure + "</body>", StringComparison.Ordinal));
+
+        // When
+        var dom = DumpDom(chromium, instrumented, "--window-size=1280,900", "--virtual-time-budget=5000");
+        DumpDom(chromium, html, "--window-size=1280,1400", $"--screenshot={Path.Combine(artifacts, $"grouped-{lang}.png")}");
+
+        // Then: the verdicts-per-team bars and the progress lines were laid out with a size (not collapsed, not refused)
+        var start = dom.IndexOf("<pre id=\"measure\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the measuring script did not run");
+        var charts = dom[(start + "<pre id=\"measure\">".Length)..dom.IndexOf("</pre>", start, StringComparison.Ordinal)]
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('|').Skip(1).Select(int.Parse).ToArray())
+            .ToList();
+        Assert.Equal(2, charts.Count);
+        Assert.All(charts, c => Assert.True(c[0] > 300 && c[1] > 50, $"chart laid out at {c[0]}x{c[1]}"));
+        var bars = charts[0];
+        Assert.True(bars[2] >= 3 && bars[3] == bars[2], $"{bars[3]} of {bars[2]} bars have a width");
+        var lines = charts[1];
+        Assert.True(lines[4] >= 2 && lines[5] == lines[4], $"{lines[5]} of {lines[4]} lines have a length");
+    }
 }

@@ -24,7 +24,7 @@ public static class AdvisoryYamlLoader
         ["id", "vendor", "title", "published", "severity", "cves", "summary", "affected_systems", "cpu_rules", "how_to_check", "remediation", "references", "examples"];
 
     private static readonly string[] TopOptional =
-        ["status", "aliases", "policy", "firmware_rules", "microcode_rules", "kernel_rules", "out_of_scope", "cloud", "vendor_pages"];
+        ["status", "source", "aliases", "policy", "firmware_rules", "microcode_rules", "kernel_rules", "out_of_scope", "cloud", "vendor_pages"];
 
     private static readonly string[] HostKeys = ["vendor_id", "model_name", "signature", "cloud", "no_cpu"];
 
@@ -97,6 +97,8 @@ public static class AdvisoryYamlLoader
             var other => Bad<AdvisoryStatus>(r, statusNode, $"'status' must be curated or draft, got '{other}'") ?? AdvisoryStatus.Curated,
         } : AdvisoryStatus.Curated;
         var aliases = r.Strings(YamlNodeReader.Child(top, "aliases"), "aliases");
+        var sourceNode = YamlNodeReader.Child(top, "source");
+        var source = sourceNode is null ? null : SourceOf(r, sourceNode, "source");
         var policy = PolicyOf(r, YamlNodeReader.Child(top, "policy"), "policy");
         var cpuRules = r.Sequence(YamlNodeReader.Child(top, "cpu_rules"), "cpu_rules").Select((n, i) => CpuRuleOf(r, n, $"cpu_rules[{i}]", cveIds, sourceName)).OfType<CpuRule>().ToImmutableArray();
         var firmwareRules = r.Sequence(YamlNodeReader.Child(top, "firmware_rules"), "firmware_rules").Select((n, i) => FirmwareRuleOf(r, n, $"firmware_rules[{i}]", cveIds, sourceName)).OfType<FirmwareRule>().ToImmutableArray();
@@ -123,7 +125,20 @@ public static class AdvisoryYamlLoader
             r.Error(DiagnosticCodes.AdvisoryMissingKey, YamlNodeReader.Child(top, "references"), "'references' must list at least one reference");
         }
 
-        if (!r.HasErrors)
+        if (!r.HasErrors && status == AdvisoryStatus.Draft)
+        {
+            // A draft from a feed cannot rule a processor out (absence from a list is not safety): its hosts that must not
+            // match expect `unknown`. One that lists processors still needs both kinds.
+            if (examples.IsEmpty)
+            {
+                r.Error(DiagnosticCodes.AdvisoryMissingKey, YamlNodeReader.Child(top, "examples"), "'examples' must contain at least one host");
+            }
+            else if (!cpuRules.IsEmpty && (!examples.Any(e => e.Expect is Verdict.Affected or Verdict.NeedsConfirmation) || !examples.Any(e => e.Expect is Verdict.NotAffected or Verdict.Unknown)))
+            {
+                r.Error(DiagnosticCodes.AdvisoryMissingKey, YamlNodeReader.Child(top, "examples"), "'examples' of a draft with CPU rules must contain a host that must match (affected or needs_confirmation) and one that must not (unknown or not_affected)");
+            }
+        }
+        else if (!r.HasErrors)
         {
             // Examples that must and must not match: both kinds are required.
             if (!examples.Any(e => e.Expect is Verdict.Affected or Verdict.NeedsConfirmation))
@@ -153,7 +168,45 @@ public static class AdvisoryYamlLoader
             KernelRules = kernelRules,
             Status = status,
             Aliases = aliases,
+            Source = source,
         };
+    }
+
+    /// <summary>
+    /// <c>source</c>: where an imported advisory came from — <c>feed</c>, <c>record</c>, <c>revision</c>,
+    /// <c>record_status</c>, <c>configurations</c>, <c>processors</c>, and <c>unmapped</c> (what could not be mapped).
+    /// </summary>
+    private static AdvisorySource? SourceOf(YamlNodeReader r, YamlNode node, string path)
+    {
+        var m = r.Mapping(node, path, ["feed", "record", "configurations", "processors"], ["revision", "record_status", "unmapped"]);
+        if (m is null)
+        {
+            return null;
+        }
+
+        var feed = r.String(YamlNodeReader.Child(m, "feed"), path + ".feed");
+        var record = r.String(YamlNodeReader.Child(m, "record"), path + ".record");
+        var revision = YamlNodeReader.Child(m, "revision") is { } rev ? r.String(rev, path + ".revision") : null;
+        var status = YamlNodeReader.Child(m, "record_status") is { } st ? r.String(st, path + ".record_status") : null;
+        var configurations = r.Int(YamlNodeReader.Child(m, "configurations"), path + ".configurations");
+        var processors = r.Int(YamlNodeReader.Child(m, "processors"), path + ".processors");
+        var unmapped = ImmutableArray.CreateBuilder<UnmappedCriterion>();
+        foreach (var (item, i) in r.Sequence(YamlNodeReader.Child(m, "unmapped"), path + ".unmapped").Select((n, i) => (n, i)))
+        {
+            var at = string.Create(CultureInfo.InvariantCulture, $"{path}.unmapped[{i}]");
+            var um = r.Mapping(item, at, ["at", "criteria", "reason"], []);
+            var where = r.String(YamlNodeReader.Child(um, "at"), at + ".at");
+            var criteria = r.String(YamlNodeReader.Child(um, "criteria"), at + ".criteria");
+            var reason = r.String(YamlNodeReader.Child(um, "reason"), at + ".reason");
+            if (where is not null && criteria is not null && reason is not null)
+            {
+                unmapped.Add(new UnmappedCriterion(where, criteria, reason));
+            }
+        }
+
+        return feed is null || record is null || configurations is null || processors is null
+            ? null
+            : new AdvisorySource(feed, record, revision, status, configurations.Value, processors.Value, unmapped.ToImmutable());
     }
 
     private static void CheckUniqueIds(YamlNodeReader r, YamlMappingNode top, string key, IEnumerable<string> ids)

@@ -25,7 +25,7 @@ internal static class ConditionReader
     public static readonly ImmutableArray<string> PredicateNames =
     [
         "cpu.vendor", "cpu.product_line", "cpu.generation", "cpu.microarchitecture", "cpu.codename", "cpu.segment",
-        "cpu.model_number", "cpu.signature", "cpu.virtual", "env.cloud", "env.virtual", "firmware.me", "firmware.sps",
+        "cpu.model_number", "cpu.signature", "cpu.virtual", "cpu.cpe", "env.cloud", "env.virtual", "firmware.me", "firmware.sps",
         "firmware.txe", "microcode.fixed",
     ];
 
@@ -128,6 +128,8 @@ internal static class ConditionReader
                 return Signatures(r, value, path) is { } sigs ? new CpuSignaturePredicate(sigs) : null;
             case "cpu.virtual":
                 return Bool(r, value, path) is { } cv ? new CpuVirtualPredicate(cv) : null;
+            case "cpu.cpe":
+                return CpeCriteria(r, value, path) is { } cpes ? new CpuCpePredicate(cpes) : null;
             case "env.cloud":
                 return Enums(r, value, path, Clouds) is { } clouds ? new EnvCloudPredicate(clouds) : null;
             case "env.virtual":
@@ -275,6 +277,74 @@ internal static class ConditionReader
         }
 
         return r.HasErrors ? null : list.ToImmutable();
+    }
+
+    /// <summary>
+    /// <c>cpu.cpe</c> criteria: CPE 2.3 formatted strings of hardware (part <c>h</c> or ANY), or mappings
+    /// <c>{ criteria, start_including, start_excluding, end_including, end_excluding }</c> for an NVD version range. An
+    /// invalid CPE string is an error naming what is wrong with it.
+    /// </summary>
+    public static ImmutableArray<Core.Cpe.CpeMatchCriterion>? CpeCriteria(YamlNodeReader r, YamlNode value, string path)
+    {
+        var items = value is YamlSequenceNode ? r.Sequence(value, path) : [value];
+        if (items.IsEmpty)
+        {
+            EmptyError(r, value, path);
+            return null;
+        }
+
+        var errors = r.Diagnostics.Count;
+        var list = ImmutableArray.CreateBuilder<Core.Cpe.CpeMatchCriterion>(items.Length);
+        for (var i = 0; i < items.Length; i++)
+        {
+            var at = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{path}[{i}]");
+            YamlNode? textNode = items[i];
+            Core.Cpe.CpeVersionRange? range = null;
+            if (items[i] is YamlMappingNode)
+            {
+                var cm = r.Mapping(items[i], at, ["criteria"], ["start_including", "start_excluding", "end_including", "end_excluding"]);
+                textNode = YamlNodeReader.Child(cm, "criteria");
+                string? Bound(string key)
+                {
+                    var bound = YamlNodeReader.Child(cm, key) is { } b ? r.String(b, at + "." + key) : null;
+                    if (bound is not null && !Core.Cpe.CpeVersion.IsValid(bound))
+                    {
+                        r.Error(DiagnosticCodes.AdvisoryBadValue, YamlNodeReader.Child(cm, key), $"'{at}.{key}' is not a version: '{bound}'");
+                    }
+
+                    return bound;
+                }
+
+                range = new Core.Cpe.CpeVersionRange(Bound("start_including"), Bound("start_excluding"), Bound("end_including"), Bound("end_excluding"));
+            }
+
+            if (r.String(textNode, at) is not { } text)
+            {
+                continue;
+            }
+
+            if (!Core.Cpe.CpeName.TryParse(text, out var name, out var why))
+            {
+                r.Error(DiagnosticCodes.AdvisoryBadValue, textNode, $"'{at}' is not a CPE 2.3 name: {why}");
+                continue;
+            }
+
+            if (name!.Part is { Kind: Core.Cpe.CpeValueKind.Text } part && !string.Equals(part.Literal, "h", StringComparison.OrdinalIgnoreCase))
+            {
+                r.Error(DiagnosticCodes.AdvisoryBadValue, textNode, $"'{at}' names part '{part.Literal}'; cpu.cpe takes hardware CPEs (cpe:2.3:h:…)");
+                continue;
+            }
+
+            if (range is { IsBounded: true } && name.Version.Kind != Core.Cpe.CpeValueKind.Any)
+            {
+                r.Error(DiagnosticCodes.AdvisoryBadValue, textNode, $"'{at}' has a version range, so its version must be '*'");
+                continue;
+            }
+
+            list.Add(new Core.Cpe.CpeMatchCriterion(name, range is { IsBounded: true } ? range : null));
+        }
+
+        return r.Diagnostics.Count > errors ? null : list.ToImmutable();
     }
 
     /// <summary>Microcode thresholds: <c>"06_55_4: 0x2007006"</c> or <c>{signature, revision, platform_mask}</c>; the signature must name a stepping.</summary>

@@ -11,11 +11,14 @@ using VulnTriage.Inventory.Sources;
 namespace VulnTriage.Cli.Application;
 
 /// <summary>An opened inventory: its name, what it yields, and the HTTP client to dispose when done (API only).</summary>
-internal sealed class OpenedInventory(string name, InventoryReading reading, HttpClient? http) : IDisposable
+internal sealed class OpenedInventory(string name, InventoryReading reading, HttpClient? http, bool showsProgress = false) : IDisposable
 {
     public string Name { get; } = name;
 
     public InventoryReading Reading { get; } = reading;
+
+    /// <summary>Whether reading already shows its own progress line (the live API's, with the metadata count).</summary>
+    public bool ShowsProgress { get; } = showsProgress;
 
     public void Dispose() => http?.Dispose();
 }
@@ -42,7 +45,8 @@ internal static class MackerelInventory
         bool forTriage,
         bool includeRetired,
         Action<Diagnostic> report,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool progress = true)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(inventories);
@@ -63,6 +67,7 @@ internal static class MackerelInventory
         var fileOptions = new InventoryOpenOptions(map, env.OpenStandardInput);
         var readings = new List<(string Name, InventoryReading Reading)>();
         HttpClient? http = null;
+        var showsProgress = false;
         try
         {
             if (!specs.Any(s => s.Kind == InventoryKind.MackerelApi) && HasApiFilters(parse, options))
@@ -74,8 +79,9 @@ internal static class MackerelInventory
             {
                 if (spec.Kind == InventoryKind.MackerelApi)
                 {
-                    var api = OpenApi(parse, options, env, forTriage, includeRetired, report, cancellationToken);
+                    var api = OpenApi(parse, options, env, forTriage, includeRetired, progress, report, cancellationToken);
                     http = api.Http;
+                    showsProgress = progress && env.ErrorIsTerminal;
                     readings.Add((api.Name, api.Reading));
                 }
                 else
@@ -86,7 +92,7 @@ internal static class MackerelInventory
             }
 
             var name = string.Join(", ", readings.Select(r => r.Name));
-            return new OpenedInventory(name, MergedInventory.Merge(readings, report), http);
+            return new OpenedInventory(name, MergedInventory.Merge(readings, report), http, showsProgress);
         }
         catch
         {
@@ -105,6 +111,7 @@ internal static class MackerelInventory
         CliEnvironment env,
         bool forTriage,
         bool includeRetired,
+        bool progress,
         Action<Diagnostic> report,
         CancellationToken cancellationToken)
     {
@@ -153,9 +160,9 @@ internal static class MackerelInventory
             var client = new MackerelApiClient(http, apiKey, apiOptions, TimeProvider.System);
             var source = new MackerelApiInventorySource(client, apiOptions);
             var reading = source.Open(report, cancellationToken);
-            if (env.ErrorIsTerminal)
+            if (env.ErrorIsTerminal && progress)
             {
-                reading = reading with { Entries = ProgressLine.Wrap(reading.Entries, env.Error, TimeProvider.System) };
+                reading = reading with { Entries = ProgressLine.Wrap(reading.Entries, env.Error, TimeProvider.System, "reading Mackerel", countFacts: true) };
             }
 
             return (source.Name, reading, http);

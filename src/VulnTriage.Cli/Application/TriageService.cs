@@ -24,8 +24,26 @@ internal static class TriageService
         FactsDirectory? facts,
         List<Diagnostic> diagnostics,
         TimeProvider clock,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        Run(Task.FromResult(advisories), inventoryName, reading, facts, diagnostics, clock, cancellationToken);
+
+    /// <summary>
+    /// As above, with the advisories still loading: the inventory's first hosts are read meanwhile, and the advisories
+    /// are awaited before the first host is evaluated. A failure to load them wins over a failure to read the inventory.
+    /// Its loop runs once over the whole fleet: compiled fully optimised at first call, not left in ReadyToRun code.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static TriageReport Run(
+        Task<IReadOnlyList<Advisory>> loading,
+        string inventoryName,
+        InventoryReading reading,
+        FactsDirectory? facts,
+        List<Diagnostic> diagnostics,
+        TimeProvider clock,
+        CancellationToken cancellationToken,
+        Action? loaded = null)
     {
+        ArgumentNullException.ThrowIfNull(loading);
         ArgumentNullException.ThrowIfNull(reading);
         var cache = new IdentificationCache();
         var memo = new EvaluationMemo();
@@ -33,8 +51,23 @@ internal static class TriageService
         int read = 0, retired = 0, factsUsed = 0, duplicates = 0;
         var evaluated = new List<Host>();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (host, sourceFacts) in reading.Entries)
+        using var entries = reading.Entries.GetEnumerator();
+        bool any;
+        try
         {
+            any = entries.MoveNext();
+        }
+        catch (Exception)
+        {
+            ThrowIfAdvisoriesFailed(loading);
+            throw;
+        }
+
+        var advisories = loading.GetAwaiter().GetResult();
+        loaded?.Invoke();
+        for (; any; any = entries.MoveNext())
+        {
+            var (host, sourceFacts) = entries.Current;
             cancellationToken.ThrowIfCancellationRequested();
             read++;
             if (host.IsRetired)
@@ -91,6 +124,23 @@ internal static class TriageService
     }
 
     /// <summary>
+    /// Waits for the advisories and, when they failed to load, throws that failure: an unknown advisory (a usage error)
+    /// is reported before any problem with the inventory, as when the advisories were loaded first.
+    /// </summary>
+    internal static void ThrowIfAdvisoriesFailed(Task<IReadOnlyList<Advisory>> loading)
+    {
+        ArgumentNullException.ThrowIfNull(loading);
+        try
+        {
+            loading.Wait();
+        }
+        catch (AggregateException)
+        {
+            loading.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>
     /// ONE warning for every facts file that names no host (100,000 stray files must not make 100,000 lines): how many,
     /// the first few names, and how files are matched — the usual mistake is a short host name.
     /// </summary>
@@ -121,17 +171,22 @@ internal static class TriageService
 
 /// <summary>
 /// Fleets repeat the same hardware: hosts without facts that share processors and cloud facts get the same verdict
-/// and evidence, so each distinct combination is evaluated once and the finding is re-addressed to each host.
-/// Evidence never contains the host's own name or id, which is what makes this sound; it does name the inventory record a
-/// fact came from, so that is part of the key (a Mackerel-only fleet's sources are all <c>meta.cpu</c>).
+/// and evidence, so each distinct combination is evaluated once per advisory and the finding is re-addressed to each
+/// host. Evidence never contains the host's own name or id, which is what makes this sound; it does name the inventory
+/// record a fact came from (a processor's sources are part of it), so that is part of the key. The inventory readers
+/// share one processors array between hosts with the same processors, so the usual lookup compares references; arrays
+/// with equal contents match too. Keys are values, never strings built from attacker-controlled text.
 /// </summary>
 internal sealed class EvaluationMemo
 {
-    private readonly Dictionary<string, Finding> _findings = new(StringComparer.Ordinal);
+    private readonly Dictionary<Key, Finding> _findings = [];
+
+    /// <summary>Distinct (advisory, hardware) combinations evaluated.</summary>
+    public int Count => _findings.Count;
 
     public Finding Evaluate(Core.Advisories.Advisory advisory, Host host, IdentificationCache cache)
     {
-        var key = Key(advisory.Id, host);
+        var key = new Key(advisory, host.Processors, host.Cloud, host.CpuFactsNote);
         if (_findings.TryGetValue(key, out var template))
         {
             return template with { Host = host };
@@ -142,29 +197,34 @@ internal sealed class EvaluationMemo
         return finding;
     }
 
-    private static string Key(string advisoryId, Host host)
+    private readonly struct Key(Core.Advisories.Advisory advisory, System.Collections.Immutable.ImmutableArray<ProcessorFact> processors, CloudInfo? cloud, string? note) : IEquatable<Key>
     {
-        // Length-prefixed fields: host names and CPU strings are attacker-controlled, so no separator can be trusted.
-        var sb = new System.Text.StringBuilder();
-        void Field(string? value) => sb.Append(value?.Length ?? -1).Append(':').Append(value);
-        Field(advisoryId);
-        Field(host.Cloud?.Provider.ToString());
-        Field(host.Cloud?.RawProvider);
-        Field(host.Cloud?.InstanceType);
-        Field(host.Cloud?.Evidence);
-        Field(host.CpuFactsNote);
-        foreach (var p in host.Processors)
+        private readonly Core.Advisories.Advisory _advisory = advisory;
+        private readonly System.Collections.Immutable.ImmutableArray<ProcessorFact> _processors = processors.IsDefault ? [] : processors;
+        private readonly CloudInfo? _cloud = cloud;
+        private readonly string? _note = note;
+
+        public bool Equals(Key other) =>
+            ReferenceEquals(_advisory, other._advisory)
+            && (_processors == other._processors || _processors.AsSpan().SequenceEqual(other._processors.AsSpan()))
+            && Equals(_cloud, other._cloud)
+            && string.Equals(_note, other._note, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => obj is Key other && Equals(other);
+
+        public override int GetHashCode()
         {
-            Field(p.VendorId);
-            Field(p.BrandString);
-            Field(p.Signature?.ToDecimalString());
+            var h = new HashCode();
+            h.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_advisory));
+            foreach (var p in _processors)
+            {
+                h.Add(p);
+            }
 
-            // Evidence names where each fact was read: hosts of different inventories (or lines) must not share it.
-            Field(p.Source);
-            Field(p.SignatureSource);
+            h.Add(_cloud);
+            h.Add(_note, StringComparer.Ordinal);
+            return h.ToHashCode();
         }
-
-        return sb.ToString();
     }
 }
 

@@ -83,6 +83,11 @@ internal static class AdvisoriesCommand
         w.WriteLine(ja
             ? string.Create(CultureInfo.InvariantCulture, $"公開日: {a.Published:yyyy-MM-dd}、深刻度: {SeverityJa(a.Severity)}、出典: {a.SourceName}")
             : string.Create(CultureInfo.InvariantCulture, $"Published {a.Published:yyyy-MM-dd}, severity {a.Severity}, source {a.SourceName}"));
+        if (a.Status == AdvisoryStatus.Draft)
+        {
+            ShowDraft(w, a, ja);
+        }
+
         w.WriteLine();
         w.WriteLine(a.Summary.Get(lang));
         w.WriteLine();
@@ -151,6 +156,29 @@ internal static class AdvisoriesCommand
         foreach (var r in a.References)
         {
             w.WriteLine($"  {r.Title}: {r.Url}");
+        }
+    }
+
+    // A draft says so first, with where it came from and what could not be mapped.
+    private static void ShowDraft(TextWriter w, Advisory a, bool ja)
+    {
+        w.WriteLine(ja ? "ドラフト（取り込み後、未確認）" : "DRAFT (imported, not reviewed)");
+        if (a.Source is not { } s)
+        {
+            return;
+        }
+
+        w.WriteLine(ja
+            ? string.Create(CultureInfo.InvariantCulture, $"出典: {s.Feed} {s.Record}（状態 {s.RecordStatus}、最終更新 {s.Revision}）、構成 {s.Configurations} 件、プロセッサー {s.Processors} 件、ルールにできなかった条件 {s.Unmapped.Length} 件")
+            : string.Create(CultureInfo.InvariantCulture, $"Source: {s.Feed} {s.Record} (status {s.RecordStatus}, lastModified {s.Revision}), {s.Configurations} configurations, {s.Processors} processors, {s.Unmapped.Length} criteria unmapped"));
+        foreach (var u in s.Unmapped.Take(10))
+        {
+            w.WriteLine($"  {(ja ? "未対応" : "unmapped")} {u.Location}: {VulnTriageCli.OneLine(u.Criteria)} ({u.Reason})");
+        }
+
+        if (s.Unmapped.Length > 10)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  … {s.Unmapped.Length - 10}"));
         }
     }
 

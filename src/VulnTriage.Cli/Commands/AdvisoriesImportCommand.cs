@@ -16,7 +16,7 @@ internal static class AdvisoriesImportCommand
 
     public static Command Build(CliEnvironment env)
     {
-        var import = new Command("import", "Import vendor data into advisory files.");
+        var import = new Command("import", "Import vendor data into advisory files: Intel's affected-processor table updates the curated advisories; NVD records become drafts (status: draft) to review, then use with --advisories.");
 
         var csv = new Argument<string>("CSV") { Description = "Intel's affected-processor table (Intel_affected_processor_list.csv), any revision." };
         var outDir = new Option<string>("--out")
@@ -78,6 +78,7 @@ internal static class AdvisoriesImportCommand
         }));
 
         import.Add(table);
+        import.Add(AdvisoriesImportNvdCommand.Build(env));
         return import;
     }
 

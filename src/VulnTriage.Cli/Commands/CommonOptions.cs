@@ -69,7 +69,7 @@ internal static class CommonOptions
         {
             1 => carrying[0],
             > 1 => throw new UsageException($"{VulnTriageCli.OneLine(id)} is carried by several advisories ({string.Join(", ", carrying.Select(a => a.Id))}); name one"),
-            _ => throw new UsageException($"unknown advisory '{VulnTriageCli.OneLine(id)}' (known: {string.Join(", ", catalog.Advisories.Select(a => a.Id))}; an advisory id or a CVE id it carries; see 'vulntriage advisories list')"),
+            _ => throw new UsageException($"unknown advisory '{VulnTriageCli.OneLine(id)}' (known: {string.Join(", ", catalog.KnownIds)}; an advisory id or a CVE id it carries; see 'vulntriage advisories list')"),
         };
     }
 

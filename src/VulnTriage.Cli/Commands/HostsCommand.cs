@@ -20,11 +20,12 @@ internal static class HostsCommand
         var format = new Option<string>("--format", "-f") { Description = "Output format.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var includeRetired = new Option<bool>("--include-retired") { Description = "Count retired hosts too." };
+        var cpe = new Option<bool>("--cpe") { Description = "Also list the hardware CPE names each processor maps to, in both NVD naming styles (what cpu.cpe rules and NVD drafts match)." };
         var output = CommonOptions.OutFile();
         var advisoriesDir = CommonOptions.AdvisoriesDirectory();
         var command = new Command("hosts", "List the distinct processors of the fleet with host counts, what each one is (what the jq one-liner was trying to show), and the advisories that apply to it.")
         {
-            inventory, map, format, includeRetired, output, advisoriesDir,
+            inventory, map, format, includeRetired, output, advisoriesDir, cpe,
         };
         var mackerel = MackerelOptions.AddTo(command);
 
@@ -39,11 +40,15 @@ internal static class HostsCommand
             {
                 if (parse.GetValue(format) == "json")
                 {
-                    WriteJson(w, rows, applying, hostsWithoutCpu, totalHosts, diagnostics);
+                    WriteJson(w, rows, applying, hostsWithoutCpu, totalHosts, diagnostics, parse.GetValue(cpe));
                 }
                 else
                 {
                     WriteTable(w, rows, applying, hostsWithoutCpu, totalHosts);
+                    if (parse.GetValue(cpe))
+                    {
+                        WriteCpes(w, rows);
+                    }
                 }
             });
 
@@ -138,7 +143,40 @@ internal static class HostsCommand
         w.WriteLine("ADVISORIES: those that apply to the processor from its CPU alone (a candidate); \"?\" where the CPU cannot rule it out.");
     }
 
-    private static void WriteJson(TextWriter w, List<CpuRow> rows, Dictionary<CpuRow, List<(Core.Advisories.Advisory Advisory, Finding Finding)>> applying, int hostsWithoutCpu, int totalHosts, List<Diagnostic> diagnostics)
+    // One block per distinct processor: its CPE names, one per line, or why it has none.
+    private static void WriteCpes(TextWriter w, List<CpuRow> rows)
+    {
+        w.WriteLine();
+        w.WriteLine("CPE NAMES (hardware; cpu.cpe criteria and NVD drafts match these)");
+        foreach (var r in rows)
+        {
+            var brand = VulnTriageCli.OneLine(r.Identity.NormalizedBrand.Length > 0 ? r.Identity.NormalizedBrand : "(none)");
+            var signature = r.Key.Signature?.ToString() ?? "no signature";
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{brand} ({signature}), {r.Hosts} host(s):"));
+            var names = Core.Cpe.ProcessorCpes.For(r.Identity);
+            if (names.IsKnown)
+            {
+                foreach (var name in names.Names)
+                {
+                    w.WriteLine("  " + name);
+                }
+            }
+            else
+            {
+                w.WriteLine("  (none: " + CpeReason(names) + ")");
+            }
+        }
+    }
+
+    internal static string CpeReason(Core.Cpe.ProcessorCpeNames names) => names.Reason switch
+    {
+        Core.Cpe.ProcessorCpes.HiddenReason => "a hypervisor's synthetic model hides the physical processor" + (names.Vendor is { } v ? $"; vendor {v}" : ""),
+        Core.Cpe.ProcessorCpes.NoVendorReason => "the vendor is not known",
+        Core.Cpe.ProcessorCpes.NoModelReason => "the brand string names no model" + (names.Vendor is { } v ? $"; vendor {v}" : ""),
+        _ => "NVD's naming for this product line is not known" + (names.Vendor is { } v ? $"; vendor {v}" : ""),
+    };
+
+    private static void WriteJson(TextWriter w, List<CpuRow> rows, Dictionary<CpuRow, List<(Core.Advisories.Advisory Advisory, Finding Finding)>> applying, int hostsWithoutCpu, int totalHosts, List<Diagnostic> diagnostics, bool cpes)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -168,6 +206,21 @@ internal static class HostsCommand
                 }
 
                 json.WriteEndArray();
+
+                if (cpes)
+                {
+                    var names = Core.Cpe.ProcessorCpes.For(r.Identity);
+                    json.WriteStartArray("cpes");
+                    foreach (var name in names.Names)
+                    {
+                        json.WriteStringValue(name.ToString());
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteString("cpeVendor", names.Vendor);
+                    json.WriteString("cpeReason", names.IsKnown ? null : CpeReason(names));
+                }
+
                 json.WriteEndObject();
             }
 

@@ -15,7 +15,8 @@ internal static class TriageCommand
 {
     public static Command Build(CliEnvironment env, CancellationToken cancellationToken)
     {
-        var ids = new Argument<string[]>("ADVISORY-ID") { Description = "One or more advisory ids, e.g. INTEL-SA-00086.", Arity = ArgumentArity.OneOrMore };
+        var ids = new Argument<string[]>("ADVISORY-ID") { Description = "One or more advisory ids (or CVE ids they carry), e.g. INTEL-SA-00086; or none with --all.", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Every advisory: the embedded ones and those of --advisories DIR. The inventory is read once for all of them." };
         var inventory = CommonOptions.Inventory();
         var map = CommonOptions.CsvMap();
         var facts = new Option<string?>("--facts") { Description = "Directory of per-host facts files named <host name>.json or <host id>.json (firmware versions; `vulntriage probe` output)." };
@@ -37,22 +38,98 @@ internal static class TriageCommand
         var output = CommonOptions.OutFile();
         var db = StateOptions.Db();
         var save = new Option<bool>("--save") { Description = "Store this run (every finding's verdict, stage and evidence) in the state database, for `vulntriage diff` and the progress table." };
+        var detail = new Option<string>("--detail") { Description = "Markdown/HTML layout: auto (every host when the fleet has at most 50 hosts, groups of hosts otherwise), summary (groups) or full (every host with its evidence).", DefaultValueFactory = _ => "auto" };
+        detail.AcceptOnlyFromAmong("auto", "summary", "full");
+        var maxHosts = new Option<int>("--max-hosts-per-group") { Description = "Hosts named per group in the grouped layout; the rest are counted (CSV and JSON list every host).", DefaultValueFactory = _ => 10 };
+        maxHosts.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 100_000)
+            {
+                r.AddError("--max-hosts-per-group: must be between 0 and 100000");
+            }
+        });
+        var nvd = new Option<string[]>("--nvd")
+        {
+            Description = "NVD CVE API 2.0 JSON (a file, a directory of them, or -): each record is drafted in memory as `advisories import nvd` would write it, and is named by its CVE id. Name the advisory ids (or --all) before --nvd.",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line and no summary line on stderr (they are shown only when stderr is a terminal anyway)." };
 
         var command = new Command("triage", "Give every host in the inventory a verdict with evidence for each advisory, and write the conclusion-first report.")
         {
-            ids, inventory, map, facts, format, lang, groupBy, failOn, advisoriesDir, output, db, save,
+            ids, all, inventory, map, facts, format, lang, groupBy, detail, maxHosts, failOn, advisoriesDir, output, db, save, nvd, quiet,
         };
         var mackerel = MackerelOptions.AddTo(command);
 
         command.SetAction(parse => VulnTriageCli.Guard(env, () =>
         {
-            var catalog = AdvisoryCatalog.Load(parse.GetValue(advisoriesDir));
-            var advisories = CommonOptions.Resolve(catalog, parse.GetValue(ids) ?? []);
-            var diagnostics = new List<Diagnostic>();
-            var factsDir = parse.GetValue(facts) is { } dir ? FactsDirectory.Load(dir, diagnostics.Add) : null;
-            using var opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), parse.GetValue(map) ?? [], mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken);
+            var timer = new PhaseTimer(env);
+            var requested = parse.GetValue(ids) ?? [];
+            var everything = parse.GetValue(all);
+            if (everything == (requested.Length > 0))
+            {
+                throw new UsageException(everything
+                    ? "name advisories or pass --all, not both"
+                    : "name at least one advisory (e.g. triage INTEL-SA-00086) or pass --all");
+            }
 
-            var report = TriageService.Run(advisories, opened.Name, opened.Reading, factsDir, diagnostics, env.Clock, cancellationToken);
+            // Drafts from NVD records, built in memory; what could not be mapped is warned about here and in the report.
+            var diagnostics = new List<Diagnostic>();
+            IReadOnlyList<Core.Advisories.Advisory> drafts = [];
+            if (parse.GetValue(nvd) is { Length: > 0 } records)
+            {
+                if (records.Contains("-") && (parse.GetValue(inventory) ?? []).Contains("-"))
+                {
+                    throw new UsageException("--nvd - and --inventory - both read standard input; give one of them a file");
+                }
+
+                var warnings = new List<Diagnostic>();
+                drafts = [.. NvdInputs.Drafts(records, env, warnings, cancellationToken)];
+                foreach (var w in warnings.Take(20))
+                {
+                    env.Error.WriteLine($"vulntriage: {VulnTriageCli.OneLine(w.ToString())}");
+                }
+
+                diagnostics.AddRange(warnings);
+            }
+
+            // Only the advisories asked for are loaded (in parallel); --all loads every one. Loading runs beside opening
+            // and reading the inventory (the first hosts are parsed meanwhile); a problem with the advisories (an
+            // unknown id: exit 2) is still reported before any problem with the inventory, as when loading came first.
+            var advisoriesDirectory = parse.GetValue(advisoriesDir);
+            var loading = Task.Run(() =>
+            {
+                var catalog = AdvisoryCatalog.LoadFor(requested, advisoriesDirectory, all: everything);
+                if (drafts.Count > 0)
+                {
+                    catalog = catalog.With(drafts);
+                }
+
+                return everything ? catalog.Advisories : CommonOptions.Resolve(catalog, requested);
+            }, cancellationToken);
+            var progress = env.ErrorIsTerminal && !parse.GetValue(quiet);
+            FactsDirectory? factsDir;
+            OpenedInventory opened;
+            try
+            {
+                factsDir = parse.GetValue(facts) is { } dir ? FactsDirectory.Load(dir, diagnostics.Add) : null;
+                opened = MackerelInventory.Open(parse, parse.GetRequiredValue(inventory), parse.GetValue(map) ?? [], mackerel, env, forTriage: true, includeRetired: false, diagnostics.Add, cancellationToken, progress);
+            }
+            catch (Exception)
+            {
+                TriageService.ThrowIfAdvisoriesFailed(loading);
+                throw;
+            }
+
+            using var _ = opened;
+            var started = TimeProvider.System.GetTimestamp();
+            var reading = progress && !opened.ShowsProgress
+                ? opened.Reading with { Entries = ProgressLine.Wrap(opened.Reading.Entries, env.Error, TimeProvider.System, "reading the inventory") }
+                : opened.Reading;
+            var report = TriageService.Run(loading, opened.Name, reading, factsDir, diagnostics, env.Clock, cancellationToken, () => timer.Mark("advisories (beside reading)"));
+            var advisories = report.Advisories;
+            timer.Mark("read+evaluate");
 
             // Recorded decisions apply when the state database exists (--db, or the default location); --save creates it.
             // Without --save the database is only read: opened read-only, never migrated or switched to WAL.
@@ -84,8 +161,16 @@ internal static class TriageCommand
                 "role" => GroupBy.Role,
                 "none" => GroupBy.None,
                 _ => GroupBy.Service,
-            }, labelKey);
+            }, labelKey, parse.GetValue(detail) switch
+            {
+                "summary" => ReportDetail.Summary,
+                "full" => ReportDetail.Full,
+                _ => ReportDetail.Auto,
+            }, parse.GetValue(maxHosts));
+            timer.Mark("decisions");
             CommonOptions.WriteOutput(parse.GetValue(output), env, w => writer.Write(report, options, w));
+            timer.Mark("write");
+            timer.Report(env.Error);
 
             // Said on stderr too: a warning only inside the report is read by nobody in a pipeline.
             foreach (var d in report.Diagnostics.Where(d => d.Code is DiagnosticCodes.FactsUnmatched or DiagnosticCodes.InventoryDuplicateHostId))
@@ -104,6 +189,11 @@ internal static class TriageCommand
                 throw new UsageException($"--fail-on: unknown verdict '{parse.GetValue(failOn)}'");
             }
 
+            if (progress)
+            {
+                env.Error.WriteLine("vulntriage: " + VulnTriageCli.OneLine(ProgressLine.Summary(report, TimeProvider.System.GetElapsedTime(started))));
+            }
+
             return report.Findings.Any(f => f.Verdict.FailRank() <= threshold.FailRank()) ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
         }));
         return command;
@@ -116,9 +206,10 @@ internal static class TriageCommand
     /// </summary>
     internal static Diagnostic? NothingToTriage(Core.Reporting.TriageReport report)
     {
-        var hosts = report.Findings.Select(f => f.Host).DistinctBy(h => h.Id).ToList();
+        // Every evaluated host has at least one finding (one per advisory): no finding means no host, and no finding with
+        // processors means no host with CPU facts.
         var source = new SourceLocation(report.Inventory.Source == "-" ? "(standard input)" : report.Inventory.Source);
-        if (hosts.Count == 0)
+        if (report.Findings.IsEmpty)
         {
             var retired = report.Inventory.RetiredExcluded > 0
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" ({report.Inventory.RetiredExcluded} retired hosts were left out)")
@@ -127,7 +218,7 @@ internal static class TriageCommand
                 $"the inventory has no host to triage{retired}; nothing was evaluated (with mkr: `mkr hosts -v --status working --status standby --status maintenance --status poweroff`)");
         }
 
-        if (hosts.All(h => h.Processors.IsDefaultOrEmpty))
+        if (report.Findings.All(f => f.Host.Processors.IsDefaultOrEmpty))
         {
             return new Diagnostic(DiagnosticCodes.InventoryWithoutCpuFacts, DiagnosticSeverity.Warning, source,
                 "no host in the inventory has CPU facts (meta.cpu), so no host can be triaged and cloud hosts cannot be told from on-premises ones; was it made with `mkr hosts` without -v? Use `mkr hosts -v`");

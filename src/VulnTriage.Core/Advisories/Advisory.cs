@@ -428,6 +428,25 @@ public enum AdvisoryStatus
     Draft,
 }
 
+/// <summary>
+/// Where an imported advisory came from (<c>source</c> in the file; docs/advisory-format.md): the feed and record it was
+/// built from, the record's revision, and what the importer could not map — listed, never dropped.
+/// </summary>
+/// <param name="Feed">The feed, e.g. <c>nvd</c>.</param>
+/// <param name="Record">The record's id in the feed, e.g. <c>CVE-2023-20593</c>.</param>
+/// <param name="Revision">The record revision read (NVD's <c>lastModified</c>), when given.</param>
+/// <param name="RecordStatus">The record's own status (NVD's <c>vulnStatus</c>, e.g. <c>Awaiting Analysis</c>), when given.</param>
+/// <param name="Configurations">How many applicability statements (NVD configurations) the record has; 0 = not analysed: every host is <c>unknown</c>.</param>
+/// <param name="Processors">How many distinct processors the record lists (the "N" of "not among the N processors").</param>
+/// <param name="Unmapped">What the importer could not turn into rules, with the reason.</param>
+public sealed record AdvisorySource(string Feed, string Record, string? Revision, string? RecordStatus, int Configurations, int Processors, ImmutableArray<UnmappedCriterion> Unmapped);
+
+/// <summary>One part of a source record the importer could not map to a rule.</summary>
+/// <param name="Location">Where in the record, e.g. <c>configurations[3]</c>.</param>
+/// <param name="Criteria">The CPE match string (and range), as the record gives it.</param>
+/// <param name="Reason">Why (a stable key: <c>software</c>, <c>platform-hardware</c>, <c>unknown-product</c>, <c>no-version</c>, …).</param>
+public sealed record UnmappedCriterion(string Location, string Criteria, string Reason);
+
 /// <summary>A CVE the advisory covers.</summary>
 public sealed record CveInfo(string Id, decimal? CvssScore, string? CvssVersion, string? CvssVector, LocalizedText Description);
 
@@ -484,6 +503,9 @@ public sealed record Advisory(
 
     /// <summary>Other identifiers the advisory is known by (CVE ids are matched separately).</summary>
     public ImmutableArray<string> Aliases { get; init; } = [];
+
+    /// <summary>Where an imported (draft) advisory came from, or <c>null</c> for one written by people.</summary>
+    public AdvisorySource? Source { get; init; }
 
     /// <summary>The CPU rule with this id, or <c>null</c>.</summary>
     public CpuRule? CpuRule(string id) => CpuRules.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.Ordinal));

@@ -125,6 +125,34 @@ public sealed record CpuVirtualPredicate(bool Virtual) : Predicate
     public override string Expected => Virtual ? "true" : "false";
 }
 
+/// <summary>
+/// <c>cpu.cpe</c>: one of the hardware CPE names the processor goes by (<see cref="Cpe.ProcessorCpes"/>, both NVD naming
+/// styles) is matched by one of these criteria (NISTIR 7696; an NVD version range when given). Unknown when the model
+/// cannot be named (no brand string, a hypervisor's synthetic model) unless the vendor already rules every criterion out.
+/// </summary>
+/// <param name="Criteria">The match criteria (at least one).</param>
+public sealed record CpuCpePredicate(ImmutableArray<Cpe.CpeMatchCriterion> Criteria) : Predicate
+{
+    /// <inheritdoc />
+    public override string Name => "cpu.cpe";
+
+    /// <inheritdoc />
+    public override string Expected => Criteria.Length <= 3
+        ? string.Join(" | ", Criteria.Select(c => c.ToString()))
+        : string.Create(CultureInfo.InvariantCulture, $"{Criteria.Length} CPEs{(Index.Vendors is { Count: > 0 } v ? " of " + string.Join("/", v.Order(StringComparer.Ordinal)) : "")} ({Criteria[0]}, …)");
+
+    private readonly Lazy<Cpe.CpeCriteriaIndex> _index = new(() => new Cpe.CpeCriteriaIndex(Criteria));
+
+    /// <summary>The criteria indexed by product, for matching many names against many criteria.</summary>
+    public Cpe.CpeCriteriaIndex Index => _index.Value;
+
+    /// <inheritdoc />
+    public bool Equals(CpuCpePredicate? other) => other is not null && Criteria.SequenceEqual(other.Criteria);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Criteria.Length;
+}
+
 /// <summary><c>env.cloud</c>: the host runs in one of these clouds (<see cref="CloudProvider.None"/> = not a known cloud).</summary>
 public sealed record EnvCloudPredicate(ImmutableArray<CloudProvider> Providers) : Predicate
 {

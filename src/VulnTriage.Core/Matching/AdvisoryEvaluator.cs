@@ -46,7 +46,12 @@ public static class AdvisoryEvaluator
         var s = new Scope(advisory, host, facts, identities, EnvironmentOf(host), CpuFacts(host, identities));
 
         Finding finding;
-        if (host.Cloud is { Provider: not CloudProvider.None } cloud)
+        if (advisory.Source is { Configurations: 0 } unanalysed)
+        {
+            // The source record states no applicability yet (NVD "Awaiting Analysis"): nothing can be matched, for any host.
+            finding = NotAnalysed(s, unanalysed);
+        }
+        else if (host.Cloud is { Provider: not CloudProvider.None } cloud)
         {
             finding = Cloud(s, cloud);
         }
@@ -88,6 +93,33 @@ public static class AdvisoryEvaluator
 
         public Finding Finding(Verdict verdict, Stage stage, ImmutableArray<Evidence> evidence, IEnumerable<string> cves, FindingAction action) =>
             new(Advisory.Id, Host, verdict, stage, Environment, Identities, evidence, [.. cves.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], action);
+    }
+
+    // ---- imported advisories -----------------------------------------------------------------------------------------
+
+    private static Finding NotAnalysed(Scope s, AdvisorySource source)
+    {
+        var evidence = new Evidence(s.Clause("source", source.Feed), EvidenceKind.SourceNotAnalysed, [.. SourceFacts(source), .. s.CpuFacts])
+        {
+            Verdict = Verdict.Unknown,
+            Subject = source.RecordStatus ?? "",
+            Detail = source.Record,
+        };
+        return s.Finding(Verdict.Unknown, Stage.Cpu, [evidence], [], new FindingAction(ActionKind.ReadVendorAdvisory, Reference: s.Advisory.Id));
+    }
+
+    /// <summary>The facts that name the source record an imported advisory was built from, and its revision.</summary>
+    private static ImmutableArray<EvidenceFact> SourceFacts(AdvisorySource source)
+    {
+        var facts = ImmutableArray.CreateBuilder<EvidenceFact>();
+        facts.Add(new EvidenceFact("source.record", source.Record, source.Feed));
+        facts.Add(new EvidenceFact("source.revision", source.Revision ?? "unknown", source.Feed));
+        if (source.RecordStatus is { Length: > 0 } status)
+        {
+            facts.Add(new EvidenceFact("source.status", status, source.Feed));
+        }
+
+        return facts.ToImmutable();
     }
 
     // ---- cloud ------------------------------------------------------------------------------------------------------
@@ -240,13 +272,18 @@ public static class AdvisoryEvaluator
             .OfType<PredicateResult>().Distinct().ToImmutableArray();
         if (s.Advisory.Policy.Outside == OutsidePolicy.Unknown)
         {
-            var evidence = new Evidence(s.Clause("cpu", "not-listed"), EvidenceKind.NotListed, s.CpuFacts)
+            // Absence from a list is not safety. An imported advisory says which list (the record, its revision) and how
+            // many processors it names.
+            var source = s.Advisory.Source;
+            var evidence = new Evidence(s.Clause("cpu", "not-listed"), EvidenceKind.NotListed, source is null ? s.CpuFacts : [.. s.CpuFacts, .. SourceFacts(source)])
             {
                 Verdict = Verdict.Unknown,
                 Predicates = falsified,
                 Subject = names,
+                Detail = source?.Processors.ToString(CultureInfo.InvariantCulture),
             };
-            return new CpuOutcome(Verdict.Unknown, [evidence], [], new FindingAction(ActionKind.ReadMicrocodeAndKernel), null);
+            var next = source is null ? new FindingAction(ActionKind.ReadMicrocodeAndKernel) : new FindingAction(ActionKind.ReadVendorAdvisory, Reference: s.Advisory.Id);
+            return new CpuOutcome(Verdict.Unknown, [evidence], [], next, null);
         }
 
         var outside = new Evidence(s.Clause("cpu", "outside-listed-families"), EvidenceKind.OutsideRules, s.CpuFacts)

@@ -118,8 +118,10 @@ public static class ConditionEvaluator
 
             case CpuVirtualPredicate cv when id is not null:
                 return Result(cv, id.HidesPhysicalCpu ? "true" : "false", "identification", TruthLogic.Of(id.HidesPhysicalCpu == cv.Virtual));
+            case CpuCpePredicate cpe when id is not null:
+                return CpeResult(cpe, id);
             case CpuVendorPredicate or CpuPropertyPredicate or CpuGenerationPredicate or CpuSegmentPredicate
-                or CpuModelNumberPredicate or CpuSignaturePredicate or CpuVirtualPredicate:
+                or CpuModelNumberPredicate or CpuSignaturePredicate or CpuVirtualPredicate or CpuCpePredicate:
                 return Result(predicate, "unknown", "no CPU facts", Truth.Unknown);
             case EnvCloudPredicate c:
                 {
@@ -155,6 +157,38 @@ public static class ConditionEvaluator
             default:
                 throw new System.Diagnostics.UnreachableException();
         }
+    }
+
+    // cpu.cpe: true when a name the processor goes by is matched (the evidence names the criterion); false when none is,
+    // or when the vendor alone rules every criterion out; unknown when the model cannot be named.
+    private static PredicateResult CpeResult(CpuCpePredicate p, ProcessorIdentity id)
+    {
+        var cpes = Cpe.ProcessorCpes.For(id);
+        if (cpes.IsKnown)
+        {
+            foreach (var name in cpes.Names)
+            {
+                if (p.Index.FirstMatch(name) is { } hit)
+                {
+                    return new PredicateResult(p.Name, hit.ToString(), name.ToString(), "brand string", Truth.True);
+                }
+            }
+
+            return new PredicateResult(p.Name, p.Expected, cpes.Names[0].ToString(), "brand string", Truth.False);
+        }
+
+        if (cpes.Vendor is { } vendor && p.Index.Vendors is { } vendors && !vendors.Contains(vendor))
+        {
+            return new PredicateResult(p.Name, p.Expected, "cpe:2.3:h:" + vendor + ":*", "vendor id", Truth.False);
+        }
+
+        var source = cpes.Reason switch
+        {
+            Cpe.ProcessorCpes.HiddenReason => "synthetic (hypervisor model)",
+            Cpe.ProcessorCpes.NoVendorReason => "identification",
+            _ => "brand string",
+        };
+        return new PredicateResult(p.Name, p.Expected, "unknown", source, Truth.Unknown);
     }
 
     private static PredicateResult Firmware(FirmwarePredicate f, HostFacts facts)

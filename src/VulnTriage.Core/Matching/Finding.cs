@@ -217,6 +217,13 @@ public enum EvidenceKind
 
     /// <summary>A recorded human decision (<see cref="Evidence.Decision"/>).</summary>
     Decision,
+
+    /// <summary>
+    /// The advisory was imported from a record that states no applicability yet (NVD "Awaiting Analysis": no
+    /// configurations): nothing can be matched, every host is unknown (<see cref="Evidence.Subject"/>: the record's status;
+    /// facts: the record and its revision).
+    /// </summary>
+    SourceNotAnalysed,
 }
 
 /// <summary>The result of one predicate of a rule, as evidence: which predicate, what it allows, the fact's value, where it came from, and the answer.</summary>
@@ -318,6 +325,12 @@ public enum ActionKind
 
     /// <summary>Fix as the advisory says: a person decided the host is affected.</summary>
     DecidedAffected,
+
+    /// <summary>
+    /// An imported (draft) advisory cannot decide: read the vendor's advisory for this processor (its references) and
+    /// review the draft (<see cref="FindingAction.Reference"/>: the advisory id).
+    /// </summary>
+    ReadVendorAdvisory,
 }
 
 /// <summary>The next action for a finding.</summary>

@@ -6,6 +6,7 @@ namespace VulnTriage.Core.Reporting;
 
 /// <summary>
 /// The conclusion sentences and the verdict/environment names, in English (<c>en</c>) and Japanese (<c>ja</c>).
+/// Counts carry a thousands separator (12,084).
 /// Any language other than <c>ja</c> is English. Never says "not affected" overall while a host is unknown or
 /// needs confirmation (principle 1: missing data is never "not affected").
 /// </summary>
@@ -96,8 +97,8 @@ public static class ReportSentences
         var name = EnvironmentName(environment, lang);
         var total = counts.Total;
         var head = ja
-            ? string.Create(CultureInfo.InvariantCulture, $"{name}（{total}台）: ")
-            : string.Create(CultureInfo.InvariantCulture, $"{name} ({total} {(total == 1 ? "host" : "hosts")}): ");
+            ? string.Create(CultureInfo.InvariantCulture, $"{name}（{total:#,0}台）: ")
+            : string.Create(CultureInfo.InvariantCulture, $"{name} ({total:#,0} {(total == 1 ? "host" : "hosts")}): ");
 
         var present = Verdicts.All.Where(v => counts.Get(v) > 0).ToList();
         if (present.Count == 1)
@@ -106,7 +107,7 @@ public static class ReportSentences
         }
 
         var parts = present.Select(v => ja
-            ? string.Create(CultureInfo.InvariantCulture, $"{VerdictLabel(v, "ja")} {counts.Get(v)}台")
+            ? string.Create(CultureInfo.InvariantCulture, $"{VerdictLabel(v, "ja")} {counts.Get(v):#,0}台")
             : PartEn(v, counts.Get(v)));
         return ja ? head + string.Join("、", parts) : head + string.Join(", ", parts) + ".";
     }
@@ -128,7 +129,7 @@ public static class ReportSentences
             ? text
             : text + (c.AcceptedRisk == 1
                 ? " 1 host carries an accepted risk."
-                : string.Create(CultureInfo.InvariantCulture, $" {c.AcceptedRisk} hosts carry an accepted risk."));
+                : string.Create(CultureInfo.InvariantCulture, $" {c.AcceptedRisk:#,0} hosts carry an accepted risk."));
     }
 
     private static string HeadlineJa(VerdictCounts c)
@@ -136,7 +137,7 @@ public static class ReportSentences
         var text = HeadlineJaCore(c);
         return c.AcceptedRisk == 0
             ? text
-            : text + string.Create(CultureInfo.InvariantCulture, $"リスク受容として記録されたホストが{c.AcceptedRisk}台あります。");
+            : text + string.Create(CultureInfo.InvariantCulture, $"リスク受容として記録されたホストが{c.AcceptedRisk:#,0}台あります。");
     }
 
     private static string HeadlineEnCore(VerdictCounts c)
@@ -161,7 +162,7 @@ public static class ReportSentences
         {
             var first = c.Affected == 1
                 ? "1 host is affected"
-                : string.Create(CultureInfo.InvariantCulture, $"{c.Affected} hosts are affected");
+                : string.Create(CultureInfo.InvariantCulture, $"{c.Affected:#,0} hosts are affected");
             return JoinEn([first, .. rest]) + ".";
         }
 
@@ -180,17 +181,17 @@ public static class ReportSentences
         var rest = new List<string>();
         if (c.NeedsConfirmation > 0)
         {
-            rest.Add(string.Create(CultureInfo.InvariantCulture, $"確認が必要なホストが{c.NeedsConfirmation}台"));
+            rest.Add(string.Create(CultureInfo.InvariantCulture, $"確認が必要なホストが{c.NeedsConfirmation:#,0}台"));
         }
 
         if (c.Unknown > 0)
         {
-            rest.Add(string.Create(CultureInfo.InvariantCulture, $"判定できなかったホストが{c.Unknown}台"));
+            rest.Add(string.Create(CultureInfo.InvariantCulture, $"判定できなかったホストが{c.Unknown:#,0}台"));
         }
 
         if (c.Affected > 0)
         {
-            var first = string.Create(CultureInfo.InvariantCulture, $"影響を受けるホストが{c.Affected}台");
+            var first = string.Create(CultureInfo.InvariantCulture, $"影響を受けるホストが{c.Affected:#,0}台");
             return string.Join("、", [first, .. rest]) + "あります。";
         }
 
@@ -234,7 +235,7 @@ public static class ReportSentences
             Verdict.AcceptedRisk => "accepted as a risk",
             _ => throw new System.Diagnostics.UnreachableException(),
         };
-        return string.Create(CultureInfo.InvariantCulture, $"{n} {phrase}");
+        return string.Create(CultureInfo.InvariantCulture, $"{n:#,0} {phrase}");
     }
 
     private static string AllEn(Verdict verdict, int total) => verdict switch

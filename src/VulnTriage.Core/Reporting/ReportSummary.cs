@@ -74,6 +74,8 @@ public sealed record ActionGroup(string? Key, string Label, ImmutableArray<Findi
 /// <param name="Headline">The overall sentence in the report language.</param>
 /// <param name="ActionGroups">Hosts that need action, grouped as asked; empty when none do.</param>
 /// <param name="DecisionLines">Sentences about recorded decisions that set verdicts (e.g. "1 host looked in scope; the vendor page confirms it is not affected."); default: none.</param>
+/// <param name="Teams">Per team (as grouped): hosts per verdict and the groups that need action; default: none.</param>
+/// <param name="Groups">Groups of all the advisory's hosts, whatever the verdict (each group's evidence is shown once); default: none.</param>
 public sealed record AdvisorySummary(
     Advisory Advisory,
     ImmutableArray<Finding> Findings,
@@ -81,7 +83,9 @@ public sealed record AdvisorySummary(
     ImmutableArray<EnvironmentSummary> Environments,
     string Headline,
     ImmutableArray<ActionGroup> ActionGroups,
-    ImmutableArray<string> DecisionLines = default);
+    ImmutableArray<string> DecisionLines = default,
+    ImmutableArray<TeamSummary> Teams = default,
+    ImmutableArray<FindingGroup> Groups = default);
 
 /// <summary>
 /// The conclusion of a report: per advisory, and combined. The combined counts are per host, using each host's
@@ -93,12 +97,16 @@ public sealed record AdvisorySummary(
 /// <param name="Counts">Distinct hosts per most urgent verdict.</param>
 /// <param name="Environments">Per environment, combined over advisories.</param>
 /// <param name="Headline">The combined sentence in the report language.</param>
+/// <param name="Full">Whether the per-host layout applies (<see cref="ReportLayout.IsFull"/>); otherwise hosts are grouped.</param>
+/// <param name="Profiles">With several advisories: hosts grouped by their verdict for every advisory (the host × advisory summary); default: none.</param>
 public sealed record ReportSummary(
     string Lang,
     ImmutableArray<AdvisorySummary> Advisories,
     VerdictCounts Counts,
     ImmutableArray<EnvironmentSummary> Environments,
-    string Headline)
+    string Headline,
+    bool Full = true,
+    ImmutableArray<VerdictProfile> Profiles = default)
 {
     /// <summary>The environments in report order: AWS, Google Cloud, Azure, on-premises.</summary>
     public static ImmutableArray<HostEnvironment> EnvironmentOrder { get; } =
@@ -132,6 +140,10 @@ public sealed record ReportSummary(
             }
         }
 
+        // The per-host layout for small fleets (or when asked); groups otherwise. Grouping is done only when a layout
+        // shows it (the JSON and CSV reports carry every host and do not need it).
+        var full = ReportLayout.IsFull(options, worst.Count);
+        var names = new FleetGroups.ProcessorNames();
         var advisories = ImmutableArray.CreateBuilder<AdvisorySummary>(report.Advisories.Length);
         foreach (var advisory in report.Advisories)
         {
@@ -143,12 +155,15 @@ public sealed record ReportSummary(
                 counts,
                 environments,
                 ReportSentences.Headline(counts, lang),
-                options.GroupBy == GroupBy.Label ? GroupByLabel(findings, options.LabelKey ?? "", lang) : Group(findings, options.GroupBy, lang, report.ServiceTeams),
-                Decisions.DecisionApplier.ConclusionLines(findings, lang)));
+                !full ? [] : options.GroupBy == GroupBy.Label ? GroupByLabel(findings, options.LabelKey ?? "", lang) : Group(findings, options.GroupBy, lang, report.ServiceTeams),
+                Decisions.DecisionApplier.ConclusionLines(findings, lang),
+                options.Grouping ? FleetGroups.Teams(findings, options, lang, report.ServiceTeams, names) : [],
+                options.Grouping && !full ? FleetGroups.All(findings, options.MaxHostsPerGroup, names) : []));
         }
 
         var (total, combined) = Count(worst.Values, lang);
-        return new ReportSummary(lang, advisories.MoveToImmutable(), total, combined, ReportSentences.Headline(total, lang));
+        var profiles = options.Grouping && report.Advisories.Length > 1 ? FleetGroups.Profiles(report, full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full) : [];
+        return new ReportSummary(lang, advisories.MoveToImmutable(), total, combined, ReportSentences.Headline(total, lang), full, profiles);
     }
 
     private static (VerdictCounts Counts, ImmutableArray<EnvironmentSummary> Environments) Count(

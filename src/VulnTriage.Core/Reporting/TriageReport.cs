@@ -52,4 +52,10 @@ public sealed record TriageReport(
 /// <param name="Lang"><c>en</c> or <c>ja</c>.</param>
 /// <param name="GroupBy">Grouping of hosts needing action.</param>
 /// <param name="LabelKey">The label key to group by when <paramref name="GroupBy"/> is <see cref="GroupBy.Label"/>.</param>
-public sealed record ReportOptions(string Lang, GroupBy GroupBy, string? LabelKey = null);
+/// <param name="Detail">Per-host detail of the Markdown and HTML reports (<see cref="ReportLayout"/>).</param>
+/// <param name="MaxHostsPerGroup">Hosts named per group in the grouped layout (the rest are counted).</param>
+public sealed record ReportOptions(string Lang, GroupBy GroupBy, string? LabelKey = null, ReportDetail Detail = ReportDetail.Auto, int MaxHostsPerGroup = 10)
+{
+    /// <summary>Whether the summary computes the team groups, verdicts per team and host × advisory rows (the human-readable reports do; JSON and CSV do not).</summary>
+    public bool Grouping { get; init; } = true;
+}

@@ -6,8 +6,9 @@ namespace VulnTriage.Inventory.Mackerel;
 
 /// <summary>
 /// Reads a Mackerel host inventory as a stream of <see cref="Host"/>s: the array <c>mkr hosts [-v]</c> prints,
-/// the API's <c>{"hosts":[...]}</c>, or a single <c>{"host":{...}}</c> (detected automatically). Only the host
-/// being parsed is buffered, so memory stays flat however large the inventory is.
+/// the API's <c>{"hosts":[...]}</c>, or a single <c>{"host":{...}}</c> (detected automatically). Only a few buffers
+/// are held at a time, so memory stays flat however large the inventory is. <see cref="Read"/> parses hosts on every
+/// core (<see cref="ParallelHostReader"/>) and yields them in document order.
 /// </summary>
 /// <remarks>
 /// Malformed input throws <see cref="InputException"/> carrying exactly one diagnostic (VT1001–VT1006) with the
@@ -29,13 +30,26 @@ public static class MackerelInventoryReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(report);
-        return ReadIterator(stream, sourceName, report, options ?? new MackerelReaderOptions(), MackerelStreamParser.DefaultBufferSize);
+        return DefaultWorkers > 1
+            ? ReadWithBuffer(stream, sourceName, report, options, ParallelBufferSize, DefaultWorkers)
+            : ReadWithBuffer(stream, sourceName, report, options, MackerelStreamParser.DefaultBufferSize);
     }
 
-    /// <summary>Test hook: the same with a chosen initial buffer size, to exercise refills at every boundary.</summary>
+    /// <summary>Buffer (and batch) size when reading in parallel: small enough that the few batches in flight stay a few MiB.</summary>
+    internal const int ParallelBufferSize = 256 << 10;
+
+    /// <summary>Host-parsing threads for <see cref="Read"/>: one per core, at most four; one core reads on the caller's thread.</summary>
+    public static int DefaultWorkers { get; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>
+    /// Test hook: the same with a chosen initial buffer size (to exercise refills at every boundary) and number of
+    /// host-parsing threads (1 or less: all on the caller's thread).
+    /// </summary>
     internal static IEnumerable<Host> ReadWithBuffer(
-        Stream stream, string sourceName, Action<Diagnostic> report, MackerelReaderOptions? options, int initialBufferSize) =>
-        ReadIterator(stream, sourceName, report, options ?? new MackerelReaderOptions(), initialBufferSize);
+        Stream stream, string sourceName, Action<Diagnostic> report, MackerelReaderOptions? options, int initialBufferSize, int workers = 1) =>
+        workers > 1
+            ? ParallelHostReader.Read(stream, sourceName, report, options ?? new MackerelReaderOptions(), initialBufferSize, workers)
+            : ReadIterator(stream, sourceName, report, options ?? new MackerelReaderOptions(), initialBufferSize);
 
     /// <summary>Test hook: async form with a chosen initial buffer size.</summary>
     internal static IAsyncEnumerable<Host> ReadAsyncWithBuffer(
@@ -76,6 +90,8 @@ public static class MackerelInventoryReader
                 case StepResult.NeedData:
                     parser.Fill();
                     break;
+                case StepResult.Queued:
+                    break;
                 default:
                     yield break;
             }
@@ -101,6 +117,8 @@ public static class MackerelInventoryReader
                     break;
                 case StepResult.NeedData:
                     await parser.FillAsync(ct).ConfigureAwait(false);
+                    break;
+                case StepResult.Queued:
                     break;
                 default:
                     yield break;

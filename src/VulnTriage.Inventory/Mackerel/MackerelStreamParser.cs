@@ -14,6 +14,9 @@ internal enum StepResult
     /// <summary>A host is ready.</summary>
     Host,
 
+    /// <summary>A host was found and handed to the batch (parallel reading); step again.</summary>
+    Queued,
+
     /// <summary>The buffer holds no complete next item; call Fill/FillAsync and step again.</summary>
     NeedData,
 
@@ -23,13 +26,16 @@ internal enum StepResult
 
 /// <summary>
 /// Buffered streaming reader over <see cref="Utf8JsonReader"/>: the top-level structure is read token by token with
-/// the reader state carried across refills; each host object is parsed by a pull parser once it lies wholly in the
-/// buffer. When a host runs past the buffer end, its partial parse is dropped, the buffer is refilled (grown if the
-/// host alone fills it) and the host is parsed again from its start, so the common path is a single pass.
+/// the reader state carried across refills. At each host's <c>{</c> the structure scan (<see cref="JsonStructure"/>)
+/// finds the host's closing brace without tokenizing it; the host is then parsed on its own
+/// (<see cref="MackerelHostParser"/>) — here, or on a worker thread when reading in parallel, where hosts are handed
+/// over a buffer at a time (<see cref="ParallelHostReader"/>) — and the top-level reader resumes after it from a
+/// template state. When a host runs past the buffer end, the buffer is refilled (grown if the host alone fills it) and
+/// the host is scanned again from its start.
 /// Hot methods are marked AggressiveOptimization: the CLI reads one inventory per process, and tier-0 code would
 /// otherwise parse a large share of it (measured: ~100 MB/s cold vs ~150 MB/s with it, ~700 MB/s warm).
 /// </summary>
-internal sealed partial class MackerelStreamParser : IDisposable
+internal sealed class MackerelStreamParser : IDisposable
 {
     /// <summary>1 MiB: a typical host (16 CPUs) is ~5 KB, so a host straddles a refill about once per 200 hosts.</summary>
     public const int DefaultBufferSize = 1 << 20;
@@ -39,6 +45,23 @@ internal sealed partial class MackerelStreamParser : IDisposable
     private readonly string _source;
     private readonly Action<Diagnostic> _report;
     private readonly MackerelReaderOptions _options;
+    private readonly MackerelHostParser? _hostParser;
+    private readonly ArrayPool<byte> _pool;
+    private readonly Action<HostBatch>? _sealBatch;
+    private readonly List<Diagnostic> _pendingDiagnostics = [];
+    private readonly JsonReaderState[] _afterHostStates = new JsonReaderState[3];
+    private readonly bool[] _afterHostStatesMade = new bool[3];
+    private HostBatch? _batch;
+    private bool _stopped;
+
+    // After a host, the reader resumes from a template state whose line and position counts start at the template's
+    // end: _frameAbs is where that frame starts in the input, resolved to its real line and column when its bytes leave
+    // the buffer. Without a frame (before the first host) the reader's own counts are absolute.
+    private bool _frameActive;
+    private long _frameAbs;
+    private int _frameTemplateLength;
+    private long _frameLine = -1;
+    private long _frameColumn;
 
     private byte[] _buffer;
     private int _start;
@@ -60,14 +83,29 @@ internal sealed partial class MackerelStreamParser : IDisposable
     private int _spanStart;
     private int _spanLength;
 
+    /// <summary>A parser that parses each host itself (one thread).</summary>
     public MackerelStreamParser(
         Stream stream, string source, Action<Diagnostic> report, MackerelReaderOptions options, int initialBufferSize = DefaultBufferSize)
+        : this(stream, source, report, options, initialBufferSize, null, ArrayPool<byte>.Shared)
     {
+    }
+
+    /// <summary>
+    /// With <paramref name="sealBatch"/>, a parser that only finds the hosts: their places are collected in a
+    /// <see cref="HostBatch"/> per buffer, handed to <paramref name="sealBatch"/> with the buffer (rented from
+    /// <paramref name="pool"/>; whoever takes the batch returns it there) when it is full.
+    /// </summary>
+    public MackerelStreamParser(
+        Stream stream, string source, Action<Diagnostic> report, MackerelReaderOptions options, int initialBufferSize, Action<HostBatch>? sealBatch, ArrayPool<byte> pool)
+    {
+        _pool = pool;
         _stream = stream;
         _source = source;
         _report = report;
         _options = options;
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(16, initialBufferSize));
+        _sealBatch = sealBatch;
+        _hostParser = sealBatch is null ? new MackerelHostParser(source, options) : null;
+        _buffer = _pool.Rent(Math.Max(16, initialBufferSize));
         _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = options.MaxDepth });
     }
 
@@ -85,11 +123,35 @@ internal sealed partial class MackerelStreamParser : IDisposable
 
     public void Dispose()
     {
-        if (_buffer.Length > 0)
+        if (_buffer.Length > 0 && _batch is null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = [];
+            _pool.Return(_buffer);
         }
+
+        _buffer = [];
+        _batch = null;
+    }
+
+    /// <summary>Hands the hosts found so far to the batch consumer (parallel reading), with the buffer they lie in.</summary>
+    public void SealBatch()
+    {
+        if (_batch is null || _sealBatch is null)
+        {
+            return;
+        }
+
+        var batch = _batch;
+        _batch = null;
+        batch.Window = Window();
+        var old = _buffer;
+
+        // The batch keeps the buffer; what is left of it (a host cut by the buffer end) moves to a fresh one.
+        Advance(old.AsSpan(0, _start));
+        _buffer = _pool.Rent(old.Length);
+        old.AsSpan(_start, _end - _start).CopyTo(_buffer);
+        _end -= _start;
+        _start = 0;
+        _sealBatch(batch);
     }
 
     /// <summary>The encoding a byte-order mark or the NUL pattern of the first bytes names, when it is UTF-16/32.</summary>
@@ -123,6 +185,11 @@ internal sealed partial class MackerelStreamParser : IDisposable
     public StepResult Step(out Host? host)
     {
         host = null;
+        if (_stopped)
+        {
+            return StepResult.Done;
+        }
+
         if (!_bomChecked)
         {
             if (_end - _start < 4 && !_eof)
@@ -269,14 +336,14 @@ internal sealed partial class MackerelStreamParser : IDisposable
                     }
 
                     _sawShape = true;
-                    if (!TryHost(ref reader, stateBefore, consumedBefore, out host))
+                    _phase = Phase.TopObject;
+                    var single = TryHost(ref reader, stateBefore, consumedBefore, 1, "{\"host\":{}"u8, out host);
+                    if (single == StepResult.NeedData)
                     {
-                        return StepResult.NeedData;
+                        _phase = Phase.ExpectHostObject;
                     }
 
-                    _phase = Phase.TopObject;
-                    Commit(ref reader);
-                    return StepResult.Host;
+                    return single;
 
                 case Phase.SkipValue:
                     if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
@@ -311,13 +378,9 @@ internal sealed partial class MackerelStreamParser : IDisposable
                         throw WrongType(ref reader, string.Create(CultureInfo.InvariantCulture, $"hosts[{_hostIndex}]"), "a host object");
                     }
 
-                    if (!TryHost(ref reader, stateBefore, consumedBefore, out host))
-                    {
-                        return StepResult.NeedData;
-                    }
-
-                    Commit(ref reader);
-                    return StepResult.Host;
+                    return _nestedArray
+                        ? TryHost(ref reader, stateBefore, consumedBefore, 2, "{\"hosts\":[{}"u8, out host)
+                        : TryHost(ref reader, stateBefore, consumedBefore, 1, "[{}"u8, out host);
 
                 default:
                     // Phase.End: the reader itself rejects anything after the top-level value.
@@ -326,38 +389,97 @@ internal sealed partial class MackerelStreamParser : IDisposable
         }
     }
 
-    private bool TryHost(ref Utf8JsonReader reader, JsonReaderState stateBefore, long consumedBefore, out Host? host)
+    /// <summary>
+    /// The reader is on a host's <c>{</c>: finds its end; parses it here or queues it; resumes the reader after it from
+    /// <paramref name="template"/>'s state (the same nesting, just after an element). NeedData when the host's end is
+    /// not in the buffer yet (the reader is put back before the <c>{</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private StepResult TryHost(ref Utf8JsonReader reader, JsonReaderState stateBefore, long consumedBefore, int depth, ReadOnlySpan<byte> template, out Host? host)
     {
-        try
+        host = null;
+        var hostStart = _spanStart + (int)reader.TokenStartIndex;
+        var window = _buffer.AsSpan(0, _end);
+        var scan = JsonStructure.FindEnd(window, hostStart, _options.MaxDepth - depth, out var end);
+        if (scan == StructureScan.NeedMoreData)
         {
-            var hostStart = _spanStart + (int)reader.TokenStartIndex;
-            host = ParseHost(ref reader);
-            if (_spanStart + reader.BytesConsumed - hostStart > _options.MaxHostBytes)
+            if (end >= 0 && _end - end > _options.MaxStringBytes + 2L)
             {
+                // A string already longer than any accepted value: stop before buffering the rest of it.
                 throw Fail(
                     DiagnosticCodes.InventoryValueTooLarge,
-                    LocationAtBufferIndex(hostStart),
-                    string.Create(CultureInfo.InvariantCulture, $"a single host object is larger than {_options.MaxHostBytes} bytes"));
+                    LocationAtBufferIndex(end),
+                    string.Create(CultureInfo.InvariantCulture, $"a single JSON value is longer than {_options.MaxStringBytes} bytes"));
             }
 
-            _hostIndex++;
-            return true;
-        }
-        catch (NeedMoreDataSignal)
-        {
-            // Drop the partial parse: resume from just before this host's '{' once more bytes are in.
-            _pendingDiagnostics.Clear();
-            _start = _spanStart + (int)consumedBefore;
-            _state = stateBefore;
-            host = null;
             if (_eof)
             {
                 throw Fail(DiagnosticCodes.InventoryInvalidJson, EndLocation(), "the inventory ends inside a host object");
             }
 
-            return false;
+            // Resume from just before this host's '{' once more bytes are in.
+            _start = _spanStart + (int)consumedBefore;
+            _state = stateBefore;
+            return StepResult.NeedData;
         }
+
+        if (end - hostStart + 1 > _options.MaxHostBytes)
+        {
+            throw Fail(
+                DiagnosticCodes.InventoryValueTooLarge,
+                LocationAtBufferIndex(hostStart),
+                string.Create(CultureInfo.InvariantCulture, $"a single host object is larger than {_options.MaxHostBytes} bytes"));
+        }
+
+        var hostIndex = _hostIndex++;
+        var malformed = scan == StructureScan.Malformed;
+        if (_hostParser is not null)
+        {
+            // Malformed: the bytes up to the offending bracket are parsed, and the host parser's reader fails there.
+            host = _hostParser.Parse(Window(), hostStart, end, hostIndex, depth);
+            _pendingDiagnostics.AddRange(_hostParser.Diagnostics);
+        }
+        else
+        {
+            _batch ??= new HostBatch();
+            _batch.Hosts.Add(new HostSlice(hostStart, end, hostIndex, depth));
+        }
+
+        if (malformed)
+        {
+            if (_hostParser is not null)
+            {
+                // The host parser fails at the offending bracket before this; in case it did not, still stop here.
+                throw Fail(DiagnosticCodes.InventoryInvalidJson, LocationAtBufferIndex(end), "invalid JSON: brackets do not match");
+            }
+
+            // Parallel reading: the worker reports the error in order; nothing after this host is read.
+            _stopped = true;
+            return StepResult.Queued;
+        }
+
+        _start = end + 1;
+        _state = AfterHostState(depth, template);
+        _frameActive = true;
+        _frameAbs = _bufferBase + end + 1;
+        _frameTemplateLength = template.Length;
+        _frameLine = -1;
+        return host is null ? StepResult.Queued : StepResult.Host;
     }
+
+    private JsonReaderState AfterHostState(int depth, ReadOnlySpan<byte> template)
+    {
+        var slot = template.Length == 3 ? 0 : depth;
+        if (!_afterHostStatesMade[slot])
+        {
+            _afterHostStates[slot] = JsonTemplates.StateAfter(template, new JsonReaderOptions { MaxDepth = _options.MaxDepth });
+            _afterHostStatesMade[slot] = true;
+        }
+
+        return _afterHostStates[slot];
+    }
+
+    private HostWindow Window() => new(_buffer, _end, _bufferBase, _linesBefore, _lineStartBefore);
 
     private void Commit(ref Utf8JsonReader reader)
     {
@@ -438,18 +560,15 @@ internal sealed partial class MackerelStreamParser : IDisposable
 
     private void PrepareFill()
     {
+        if (_batch is not null)
+        {
+            SealBatch();
+        }
+
         if (_start > 0)
         {
-            var consumed = _buffer.AsSpan(0, _start);
-            _linesBefore += consumed.Count((byte)'\n');
-            var lastNewline = consumed.LastIndexOf((byte)'\n');
-            if (lastNewline >= 0)
-            {
-                _lineStartBefore = _bufferBase + lastNewline + 1;
-            }
-
+            Advance(_buffer.AsSpan(0, _start));
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            _bufferBase += _start;
             _end -= _start;
             _start = 0;
         }
@@ -465,11 +584,32 @@ internal sealed partial class MackerelStreamParser : IDisposable
                     string.Create(CultureInfo.InvariantCulture, $"a single host object is larger than {_options.MaxHostBytes} bytes"));
             }
 
-            var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)_buffer.Length * 2, Array.MaxLength));
+            var grown = _pool.Rent((int)Math.Min((long)_buffer.Length * 2, Array.MaxLength));
             _buffer.AsSpan(0, _end).CopyTo(grown);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
             _buffer = grown;
         }
+    }
+
+    /// <summary>Drops <paramref name="consumed"/> (the buffer's first bytes) from the window's bookkeeping.</summary>
+    private void Advance(ReadOnlySpan<byte> consumed)
+    {
+        if (_frameActive && _frameLine < 0 && _frameAbs - _bufferBase <= consumed.Length)
+        {
+            // The frame's start is leaving the buffer: fix its real line and column now.
+            var at = LocationAtBufferIndex((int)(_frameAbs - _bufferBase));
+            _frameLine = at.Line;
+            _frameColumn = at.Column;
+        }
+
+        _linesBefore += consumed.Count((byte)'\n');
+        var lastNewline = consumed.LastIndexOf((byte)'\n');
+        if (lastNewline >= 0)
+        {
+            _lineStartBefore = _bufferBase + lastNewline + 1;
+        }
+
+        _bufferBase += consumed.Length;
     }
 
     private static bool IsWhitespace(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0;
@@ -482,11 +622,62 @@ internal sealed partial class MackerelStreamParser : IDisposable
 
     private SourceLocation EndLocation() => LocationAtBufferIndex(_end);
 
-    private SourceLocation LocationOf(JsonException ex) =>
-        JsonLocations.FromReaderPosition(
-            _source, ex.LineNumber, ex.BytePositionInLine, _buffer.AsSpan(0, _end), _bufferBase, _linesBefore, _lineStartBefore);
+    private SourceLocation LocationOf(JsonException ex)
+    {
+        if (!_frameActive)
+        {
+            return JsonLocations.FromReaderPosition(
+                _source, ex.LineNumber, ex.BytePositionInLine, _buffer.AsSpan(0, _end), _bufferBase, _linesBefore, _lineStartBefore);
+        }
 
-    private static string InvalidJsonMessage(JsonException ex)
+        if (ex.LineNumber is not { } line0 || ex.BytePositionInLine is not { } position0)
+        {
+            return new SourceLocation(_source);
+        }
+
+        // The frame counts from (line 0, template length) at _frameAbs.
+        long frameLine, frameColumn;
+        if (_frameLine >= 0)
+        {
+            (frameLine, frameColumn) = (_frameLine, _frameColumn);
+        }
+        else
+        {
+            var at = LocationAtBufferIndex((int)(_frameAbs - _bufferBase));
+            (frameLine, frameColumn) = (at.Line, at.Column);
+        }
+
+        if (line0 == 0)
+        {
+            var absolute = _frameAbs + position0 - _frameTemplateLength;
+            return new SourceLocation(_source, frameLine, frameColumn + position0 - _frameTemplateLength, absolute);
+        }
+
+        // A later line: its start is found in the window when it is there.
+        var line = frameLine - 1 + line0;
+        var window = _buffer.AsSpan(0, _end);
+        long lineStart = -1;
+        if (line == _linesBefore)
+        {
+            lineStart = _lineStartBefore;
+        }
+        else if (line > _linesBefore)
+        {
+            var wanted = line - _linesBefore;
+            var offset = 0;
+            while (wanted > 0 && window[offset..].IndexOf((byte)'\n') is var next and >= 0)
+            {
+                offset += next + 1;
+                wanted--;
+            }
+
+            lineStart = wanted == 0 ? _bufferBase + offset : -1;
+        }
+
+        return new SourceLocation(_source, line + 1, position0 + 1, lineStart >= 0 ? lineStart + position0 : -1);
+    }
+
+    internal static string InvalidJsonMessage(JsonException ex)
     {
         // The reader's message ends with its own 0-based "LineNumber: n | BytePositionInLine: m."; the location says it better.
         var message = ex.Message;
@@ -503,7 +694,7 @@ internal sealed partial class MackerelStreamParser : IDisposable
             TokenLocation(ref reader),
             $"'{field}' must be {expected}, found {Describe(reader.TokenType)}");
 
-    private static string Describe(JsonTokenType type) => type switch
+    internal static string Describe(JsonTokenType type) => type switch
     {
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "an array",
@@ -513,10 +704,4 @@ internal sealed partial class MackerelStreamParser : IDisposable
         JsonTokenType.Null => "null",
         _ => type.ToString(),
     };
-
-    /// <summary>Thrown inside the host parser when the buffer ends before the host does; never leaves this class.</summary>
-    private sealed class NeedMoreDataSignal : Exception
-    {
-        public static readonly NeedMoreDataSignal Instance = new();
-    }
 }

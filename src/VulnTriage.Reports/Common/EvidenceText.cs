@@ -90,6 +90,9 @@ public static class EvidenceText
             ActionKind.DecidedAffected => ja
                 ? $"アドバイザリーに従って対処してください（影響ありと判断済み、{id}）。"
                 : $"Fix it as the advisory says (decided affected, {id}).",
+            ActionKind.ReadVendorAdvisory => ja
+                ? $"このプロセッサーについてベンダーの勧告を確認し（「参考情報」参照）、ドラフトのアドバイザリー {id} を見直してください。NVD のレコードが更新されたら取り込み直してください。"
+                : $"Read the vendor's advisory for this processor (see \"References\") and review the draft advisory {id}; import the NVD record again when it is updated.",
             _ => throw new System.Diagnostics.UnreachableException(),
         };
     }
@@ -123,6 +126,10 @@ public static class EvidenceText
                 return $"{subject}: the vendor lists it as not affected ({title}){Quote(e, Truth.True, en: true)}.";
             case EvidenceKind.OutsideRules:
                 return Join($"{subject} is outside every processor family the advisory lists{Quote(e, Truth.False, en: true)}.", note);
+            case EvidenceKind.NotListed when SourceOf(e) is { } src:
+                return src.Count == "0"
+                    ? $"{src.Feed}'s record {src.Record} ({src.RevisionEn}) names no processor this tool can match, so nothing rules {subject} in or out."
+                    : $"{subject} is not among the {src.Count} processors {src.Feed} lists for {src.Record} ({src.RevisionEn}){Quote(e, Truth.False, en: true)}; absence from {src.Feed}'s list is not safety.";
             case EvidenceKind.NotListed:
                 return $"{subject} is not among the processors the vendor lists{Quote(e, Truth.False, en: true)}; parts past end of servicing are left off such lists, so absence is not safety.";
             case EvidenceKind.Indeterminate:
@@ -159,6 +166,12 @@ public static class EvidenceText
                 return subject;
             case EvidenceKind.Decision:
                 return DecisionEn(e);
+            case EvidenceKind.SourceNotAnalysed:
+                {
+                    var src = SourceOf(e);
+                    return $"{src?.Feed ?? "The source"} has not analysed {e.Detail} yet (status \"{subject}\", {src?.RevisionEn ?? "revision unknown"}): the record names no processor or firmware, so no host can be matched.";
+                }
+
             default:
                 throw new System.Diagnostics.UnreachableException();
         }
@@ -193,6 +206,10 @@ public static class EvidenceText
                 return $"{subject} はベンダーが影響なしとしているプロセッサーです（{title}）{Quote(e, Truth.True, en: false)}。";
             case EvidenceKind.OutsideRules:
                 return JoinJa($"{subject} は、この勧告が対象とするどのプロセッサーファミリーにも含まれません{Quote(e, Truth.False, en: false)}。", note);
+            case EvidenceKind.NotListed when SourceOf(e) is { } src:
+                return src.Count == "0"
+                    ? $"{src.Feed} のレコード {src.Record}（{src.RevisionJa}）には、このツールで照合できるプロセッサーがありません。{subject} の影響の有無は判断できません。"
+                    : $"{subject} は、{src.Feed} が {src.Record} について挙げている {src.Count} 件のプロセッサーに含まれていません（{src.RevisionJa}）{Quote(e, Truth.False, en: false)}。一覧にないことは安全を意味しません。";
             case EvidenceKind.NotListed:
                 return $"{subject} はベンダーの一覧に載っていません{Quote(e, Truth.False, en: false)}。サポートが終了した製品は一覧から外されるため、載っていないことは安全を意味しません。";
             case EvidenceKind.Indeterminate:
@@ -229,9 +246,35 @@ public static class EvidenceText
                 return subject;
             case EvidenceKind.Decision:
                 return DecisionJa(e);
+            case EvidenceKind.SourceNotAnalysed:
+                {
+                    var src = SourceOf(e);
+                    return $"{src?.Feed ?? "情報源"} は {e.Detail} をまだ分析していません（状態「{subject}」、{src?.RevisionJa ?? "最終更新は不明"}）。レコードに対象のプロセッサーやファームウェアの記載がないため、どのホストも照合できません。";
+                }
+
             default:
                 throw new System.Diagnostics.UnreachableException();
         }
+    }
+
+    /// <summary>The source record an imported advisory's evidence names (facts <c>source.record</c>, <c>source.revision</c>), or <c>null</c>.</summary>
+    private static SourceRecord? SourceOf(Evidence e)
+    {
+        if (e.Facts.IsDefaultOrEmpty || e.Facts.FirstOrDefault(f => f.Name == "source.record") is not { } record)
+        {
+            return null;
+        }
+
+        var revision = e.Facts.FirstOrDefault(f => f.Name == "source.revision")?.Value ?? "unknown";
+        var feed = record.Source == "nvd" ? "NVD" : record.Source;
+        return new SourceRecord(feed, record.Value, revision, e.Detail ?? "?", record.Source == "nvd");
+    }
+
+    private sealed record SourceRecord(string Feed, string Record, string Revision, string Count, bool Nvd)
+    {
+        public string RevisionEn => Nvd ? "record lastModified " + Revision : "record revision " + Revision;
+
+        public string RevisionJa => "レコードの最終更新 " + Revision;
     }
 
     /// <summary>" (cpu.microarchitecture: broadwell [signature 06_4F_1] vs skylake|kaby-lake)" — the predicates with the given answer.</summary>

@@ -26,23 +26,31 @@ internal static class ReportDocument
 
         sink.BeginDocument(title, l.Lang);
         sink.Heading(1, title);
+        var grouped = !summary.Full;
+        if (grouped)
+        {
+            sink.Contents(l.Contents, Contents(report, summary, l));
+        }
+
         if (single)
         {
-            WriteAdvisory(report, summary.Advisories[0], l, sink, 2);
+            var scope = new Scope(report, summary, options, l, sink, grouped, "");
+            WriteAdvisory(scope, summary.Advisories[0], 2);
         }
         else
         {
-            WriteCombinedConclusion(summary, l, sink);
-            foreach (var advisory in summary.Advisories)
+            WriteCombinedConclusion(summary, l, sink, grouped);
+            for (var i = 0; i < summary.Advisories.Length; i++)
             {
-                sink.Heading(2, $"{advisory.Advisory.Id}: {advisory.Advisory.Title.Get(l.Lang)}");
-                WriteAdvisory(report, advisory, l, sink, 3);
+                var advisory = summary.Advisories[i];
+                sink.Heading(2, AdvisoryHeading(advisory.Advisory, l), grouped ? Anchor(i, "advisory") : null);
+                WriteAdvisory(new Scope(report, summary, options, l, sink, grouped, Prefix(i)), advisory, 3);
             }
         }
 
         if (!report.Diagnostics.IsDefaultOrEmpty)
         {
-            sink.Heading(2, l.Diagnostics);
+            sink.Heading(2, l.Diagnostics, grouped ? "diagnostics" : null);
             sink.BeginTable(l.Code, l.Severity, l.Location, l.Message);
             foreach (var d in report.Diagnostics)
             {
@@ -56,10 +64,22 @@ internal static class ReportDocument
         sink.EndDocument();
     }
 
-    private static void WriteCombinedConclusion(ReportSummary summary, Labels l, IDocumentSink sink)
+    /// <summary>
+    /// Several advisories: the combined headline, one conclusion line per advisory, then the host × advisory summary
+    /// (each host's verdicts in a small fleet; groups of hosts with the same verdicts in a large one), the environments
+    /// and the hosts per verdict of each advisory.
+    /// </summary>
+    private static void WriteCombinedConclusion(ReportSummary summary, Labels l, IDocumentSink sink, bool grouped)
     {
-        sink.Heading(2, l.Conclusion);
+        sink.Heading(2, l.Conclusion, grouped ? "conclusion" : null);
         sink.Paragraph(Inline.Strong(summary.Headline));
+        sink.BeginList();
+        foreach (var a in summary.Advisories)
+        {
+            sink.ListItem(0, Inline.Strong(a.Advisory.Id), ": " + a.Headline);
+        }
+
+        sink.EndList();
         WriteEnvironmentLines(summary.Environments, sink);
         sink.BeginTable([l.Advisory, .. Verdicts.All.Select(v => ReportSentences.VerdictLabel(v, l.Lang))]);
         foreach (var a in summary.Advisories)
@@ -68,13 +88,41 @@ internal static class ReportDocument
         }
 
         sink.EndTable();
-        sink.BeginList();
-        foreach (var a in summary.Advisories)
+        if (summary.Profiles.IsDefaultOrEmpty)
         {
-            sink.ListItem(0, Inline.Strong(a.Advisory.Id), ": " + a.Headline);
+            return;
         }
 
-        sink.EndList();
+        sink.Heading(3, l.HostsByAdvisory, grouped ? "hosts-by-advisory" : null);
+        sink.Paragraph(grouped ? l.HostsByAdvisoryIntro : l.HostsByAdvisoryAll);
+        const int MaxRows = 30;
+        if (grouped)
+        {
+            sink.BeginTable([l.Hosts, .. summary.Advisories.Select(a => a.Advisory.Id), l.FirstHosts]);
+            foreach (var p in summary.Profiles.Take(MaxRows))
+            {
+                sink.Row([ReportChart.Number(p.Count), .. p.Verdicts.Select(v => Inline.OfVerdict(ReportSentences.VerdictLabel(v, l.Lang), v)), FirstHosts(p.FirstHosts, p.Count, l)]);
+            }
+
+            sink.EndTable();
+            if (summary.Profiles.Length > MaxRows)
+            {
+                sink.Paragraph(Labels.Format(l.MoreProfiles, summary.Profiles.Length - MaxRows));
+            }
+        }
+        else
+        {
+            sink.BeginTable([l.Host, .. summary.Advisories.Select(a => a.Advisory.Id)]);
+            foreach (var p in summary.Profiles)
+            {
+                foreach (var host in p.FirstHosts)
+                {
+                    sink.Row([ReportFormatting.HostLabel(host), .. p.Verdicts.Select(v => Inline.OfVerdict(ReportSentences.VerdictLabel(v, l.Lang), v))]);
+                }
+            }
+
+            sink.EndTable();
+        }
     }
 
     private static Inline Count(int n, Verdict verdict) =>
@@ -96,13 +144,22 @@ internal static class ReportDocument
         sink.EndList();
     }
 
-    private static void WriteAdvisory(TriageReport report, AdvisorySummary summary, Labels l, IDocumentSink sink, int level)
+    /// <summary>What every section of one advisory needs: the report, its summary, the options, the labels, the sink, the layout and the anchor prefix.</summary>
+    private sealed record Scope(TriageReport Report, ReportSummary Summary, ReportOptions Options, Labels L, IDocumentSink Sink, bool Grouped, string Prefix)
     {
+        /// <summary>An anchor for a heading in the grouped layout (none in the per-host layout, which keeps its page as it was).</summary>
+        public string? Anchor(string name) => Grouped ? Prefix + name : null;
+    }
+
+    private static void WriteAdvisory(Scope s, AdvisorySummary summary, int level)
+    {
+        var (report, l, sink) = (s.Report, s.L, s.Sink);
         var advisory = summary.Advisory;
         var lang = l.Lang;
+        DraftNotice.Write(advisory, lang, sink);
 
         // Conclusion.
-        sink.Heading(level, l.Conclusion);
+        sink.Heading(level, l.Conclusion, s.Anchor("conclusion"));
         sink.Paragraph(Inline.Strong(summary.Headline));
         foreach (var line in summary.DecisionLines.IsDefault ? [] : summary.DecisionLines)
         {
@@ -110,18 +167,31 @@ internal static class ReportDocument
         }
 
         WriteEnvironmentLines(summary.Environments, sink);
-        sink.BeginTable(l.Verdict, l.Hosts);
-        foreach (var v in Verdicts.All)
+        if (s.Grouped)
         {
-            sink.Row(Inline.OfVerdict(ReportSentences.VerdictLabel(v, lang), v), summary.Counts.Get(v).ToString(CultureInfo.InvariantCulture));
+            // One table (a bar chart in HTML): the teams' hosts per verdict, with the fleet's totals in its last row.
+            sink.Chart(TeamChart(summary, l));
+            WriteDecisionsAndProgress(report, advisory.Id, l, sink, level, ReportLayout.ConclusionRuns);
+        }
+        else
+        {
+            sink.BeginTable(l.Verdict, l.Hosts);
+            foreach (var v in Verdicts.All)
+            {
+                sink.Row(Inline.OfVerdict(ReportSentences.VerdictLabel(v, lang), v), summary.Counts.Get(v).ToString(CultureInfo.InvariantCulture));
+            }
+
+            sink.EndTable();
+            WriteDecisionsAndProgress(report, advisory.Id, l, sink, level, int.MaxValue);
         }
 
-        sink.EndTable();
-        WriteDecisionsAndProgress(report, advisory.Id, l, sink, level);
-
         // Hosts that need action.
-        sink.Heading(level, l.NeedAction);
-        if (summary.ActionGroups.IsEmpty)
+        sink.Heading(level, l.NeedAction, s.Anchor("need-action"));
+        if (s.Grouped)
+        {
+            WriteTeamGroups(s, summary, level);
+        }
+        else if (summary.ActionGroups.IsEmpty)
         {
             sink.Paragraph(l.NoHostNeedsAction);
         }
@@ -150,7 +220,7 @@ internal static class ReportDocument
         }
 
         // What the vulnerability is.
-        sink.Heading(level, l.WhatItIs);
+        sink.Heading(level, l.WhatItIs, s.Anchor("what-it-is"));
         sink.Paragraph(Labels.Format(l.Published, advisory.Published.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), l.SeverityName(advisory.Severity)));
         Prose(advisory.Summary.Get(lang), sink);
         if (!advisory.Cves.IsDefaultOrEmpty)
@@ -169,7 +239,7 @@ internal static class ReportDocument
         }
 
         // Which systems it affects.
-        sink.Heading(level, l.WhichSystems);
+        sink.Heading(level, l.WhichSystems, s.Anchor("systems"));
         Prose(advisory.AffectedSystems.Get(lang), sink);
         if (!advisory.CpuRules.IsDefaultOrEmpty)
         {
@@ -218,7 +288,7 @@ internal static class ReportDocument
 
         // How the hosts were checked.
         var inv = report.Inventory;
-        sink.Heading(level, l.HowChecked);
+        sink.Heading(level, l.HowChecked, s.Anchor("checked"));
         sink.Paragraph(l.MethodText(inv));
         var howToCheck = advisory.HowToCheck.Get(lang);
         if (!string.IsNullOrWhiteSpace(howToCheck))
@@ -227,7 +297,22 @@ internal static class ReportDocument
             Prose(howToCheck, sink);
         }
 
-        sink.Heading(level + 1, l.EvidencePerHost);
+        if (s.Grouped)
+        {
+            WriteEvidenceGroups(s, summary, level + 1);
+        }
+        else
+        {
+            WriteEvidencePerHost(summary, l, sink, level + 1);
+        }
+
+        WriteHowToFix(s, summary, level);
+    }
+
+    private static void WriteEvidencePerHost(AdvisorySummary summary, Labels l, IDocumentSink sink, int level)
+    {
+        var lang = l.Lang;
+        sink.Heading(level, l.EvidencePerHost);
         sink.BeginTable(l.Host, l.Verdict, l.Stage, l.Cpu, l.Clauses);
         foreach (var f in summary.Findings)
         {
@@ -268,16 +353,27 @@ internal static class ReportDocument
 
             sink.EndList();
         }
+    }
+
+    private static void WriteHowToFix(Scope s, AdvisorySummary summary, int level)
+    {
+        var (l, sink) = (s.L, s.Sink);
+        var lang = l.Lang;
+        var advisory = summary.Advisory;
 
         // How to fix.
-        sink.Heading(level, l.HowToFix);
+        sink.Heading(level, l.HowToFix, s.Anchor("fix"));
         Prose(advisory.Remediation.Get(lang), sink);
         if (!advisory.VendorPages.IsDefaultOrEmpty)
         {
             sink.Heading(level + 1, l.VendorPages);
             WriteVendorPages(advisory.VendorPages, sink);
             var needing = summary.ActionGroups.SelectMany(g => g.Findings).Distinct(ReferenceEqualityComparer.Instance).Cast<Finding>().ToList();
-            if (needing.Count > 0)
+            if (s.Grouped)
+            {
+                WriteVendorPagesByVendor(summary, l, sink, level + 1);
+            }
+            else if (needing.Count > 0)
             {
                 sink.Heading(level + 1, l.VendorPagesForHosts);
                 var any = false;
@@ -317,15 +413,15 @@ internal static class ReportDocument
         var providers = summary.Environments.Select(e => ToProvider(e.Environment)).Where(p => p != CloudProvider.None).ToHashSet();
         var statements = advisory.CloudStatements.IsDefault
             ? []
-            : advisory.CloudStatements.Where(s => providers.Contains(s.Provider)).ToList();
+            : advisory.CloudStatements.Where(c => providers.Contains(c.Provider)).ToList();
         if (statements.Count > 0)
         {
-            sink.Heading(level, l.CloudProviders);
+            sink.Heading(level, l.CloudProviders, s.Anchor("cloud"));
             sink.BeginList();
-            foreach (var s in statements)
+            foreach (var statement in statements)
             {
-                sink.ListItem(0, Inline.Strong(l.ProviderName(s.Provider)), ": " + s.Statement.Get(lang));
-                foreach (var url in s.References.IsDefault ? [] : s.References)
+                sink.ListItem(0, Inline.Strong(l.ProviderName(statement.Provider)), ": " + statement.Statement.Get(lang));
+                foreach (var url in statement.References.IsDefault ? [] : statement.References)
                 {
                     sink.ListItem(1, Inline.Link(url, url));
                 }
@@ -336,7 +432,7 @@ internal static class ReportDocument
 
         if (!advisory.References.IsDefaultOrEmpty)
         {
-            sink.Heading(level, l.References);
+            sink.Heading(level, l.References, s.Anchor("references"));
             sink.BeginList();
             foreach (var r in advisory.References)
             {
@@ -360,7 +456,7 @@ internal static class ReportDocument
         return l.IsJa ? $"{label}（機械判定: {machine}）" : $"{label} (machine: {machine})";
     }
 
-    private static void WriteDecisionsAndProgress(TriageReport report, string advisoryId, Labels l, IDocumentSink sink, int level)
+    private static void WriteDecisionsAndProgress(TriageReport report, string advisoryId, Labels l, IDocumentSink sink, int level, int maxRuns)
     {
         var stale = report.StaleDecisions.IsDefault ? [] : report.StaleDecisions.Where(d => d.AdvisoryId == advisoryId).ToList();
         if (stale.Count > 0)
@@ -376,7 +472,22 @@ internal static class ReportDocument
         }
 
         var progress = report.Progress.IsDefault ? [] : report.Progress.Where(p => p.AdvisoryId == advisoryId).ToList();
-        if (progress.Count > 0)
+        if (progress.Count > 0 && maxRuns < int.MaxValue)
+        {
+            // The grouped layout: the latest runs, as a line chart in HTML and its numbers as a table.
+            var runs = progress.Skip(Math.Max(0, progress.Count - maxRuns)).ToList();
+            sink.Heading(level + 1, l.ProgressTitle);
+            var present = Verdicts.All.Where(v => runs.Any(r => r.Counts.Get(v) > 0)).ToList();
+            sink.Chart(new ReportChart(
+                ChartKind.Lines,
+                l.ChartProgressAria,
+                l.Saved,
+                [.. runs.Select(r => ReportFormatting.Timestamp(r.SavedAt))],
+                [.. present.Select(v => new ChartSeries(ReportSentences.VerdictLabel(v, l.Lang), v, [.. runs.Select(r => r.Counts.Get(v))]))],
+                null,
+                [(l.Run, [.. runs.Select(r => r.RunId)])]));
+        }
+        else if (progress.Count > 0)
         {
             sink.Heading(level + 1, l.IsJa ? "対応の進み具合（保存した実行ごとの台数）" : "Remediation progress (hosts per verdict over saved runs)");
             sink.BeginTable([l.IsJa ? "実行" : "Run", l.IsJa ? "日時" : "Saved", .. Verdicts.All.Select(v => ReportSentences.VerdictLabel(v, l.Lang))]);
@@ -427,5 +538,213 @@ internal static class ReportDocument
                 sink.Paragraph(lines[0]);
             }
         }
+    }
+
+    // ---- the grouped layout (large fleets) -----------------------------------------------------------------------
+
+    /// <summary>The heading of one advisory's section when a report has several.</summary>
+    private static string AdvisoryHeading(Advisory advisory, Labels l) => $"{advisory.Id}: {advisory.Title.Get(l.Lang)}";
+
+    /// <summary>Anchor prefix of the <paramref name="index"/>-th advisory's sections (<c>a1-</c>, <c>a2-</c>…).</summary>
+    private static string Prefix(int index) => string.Create(CultureInfo.InvariantCulture, $"a{index + 1}-");
+
+    private static string Anchor(int index, string name) => Prefix(index) + name;
+
+    /// <summary>The table of contents: the sections of one advisory, or the advisories of several.</summary>
+    private static List<(string Text, string Anchor)> Contents(TriageReport report, ReportSummary summary, Labels l)
+    {
+        var entries = new List<(string, string)> { (l.Conclusion, "conclusion") };
+        if (summary.Advisories.Length == 1)
+        {
+            var a = summary.Advisories[0];
+            entries.Add((l.NeedAction, "need-action"));
+            entries.Add((l.WhatItIs, "what-it-is"));
+            entries.Add((l.WhichSystems, "systems"));
+            entries.Add((l.HowChecked, "checked"));
+            entries.Add((l.HowToFix, "fix"));
+            var providers = a.Environments.Select(e => ToProvider(e.Environment)).Where(p => p != CloudProvider.None).ToHashSet();
+            if (!a.Advisory.CloudStatements.IsDefault && a.Advisory.CloudStatements.Any(c => providers.Contains(c.Provider)))
+            {
+                entries.Add((l.CloudProviders, "cloud"));
+            }
+
+            if (!a.Advisory.References.IsDefaultOrEmpty)
+            {
+                entries.Add((l.References, "references"));
+            }
+        }
+        else
+        {
+            for (var i = 0; i < summary.Advisories.Length; i++)
+            {
+                entries.Add((AdvisoryHeading(summary.Advisories[i].Advisory, l), Anchor(i, "advisory")));
+            }
+        }
+
+        if (!report.Diagnostics.IsDefaultOrEmpty)
+        {
+            entries.Add((l.Diagnostics, "diagnostics"));
+        }
+
+        return entries;
+    }
+
+    /// <summary>The first hosts of a group by name, and how many more there are.</summary>
+    private static string FirstHosts(IReadOnlyList<Host> hosts, int count, Labels l)
+    {
+        if (hosts.Count == 0)
+        {
+            return l.HostCount(count);
+        }
+
+        var names = string.Join(", ", hosts.Select(ReportFormatting.HostLabel));
+        return count > hosts.Count
+            ? names + (l.IsJa ? "、" : ", ") + Labels.Format(l.AndMore, ReportChart.Number(count - hosts.Count))
+            : names;
+    }
+
+    /// <summary>
+    /// The teams' hosts per verdict (the largest teams by hosts needing action, the rest summed in one row), with the
+    /// fleet's totals as the last row: a stacked bar chart in HTML, a table in Markdown.
+    /// </summary>
+    private static ReportChart TeamChart(AdvisorySummary summary, Labels l)
+    {
+        var teams = summary.Teams.IsDefault ? [] : summary.Teams;
+        var shown = teams.Length <= ReportLayout.ConclusionTeams + 1
+            ? [.. teams]
+            : teams.OrderByDescending(t => t.NeedingAction).ThenByDescending(t => t.Counts.Total).Take(ReportLayout.ConclusionTeams).ToHashSet();
+        var rows = teams.Where(shown.Contains).Select(t => (Label: t.Label.Length > 0 ? t.Label : l.AllHosts, t.Counts)).ToList();
+        var rest = teams.Where(t => !shown.Contains(t)).ToList();
+        if (rest.Count > 0)
+        {
+            int Sum(Verdict v) => rest.Sum(t => t.Counts.Get(v));
+            var counts = new VerdictCounts(
+                Sum(Verdict.Affected), Sum(Verdict.NeedsConfirmation), Sum(Verdict.Unknown), Sum(Verdict.Fixed), Sum(Verdict.ProviderManaged), Sum(Verdict.NotAffected), Sum(Verdict.AcceptedRisk));
+            rows.Add((Labels.Format(l.OtherTeams, rest.Count), counts));
+        }
+
+        // Columns for the verdicts some host got, in report order; "Total" sums a row (a host in two teams counts in both rows).
+        var present = Verdicts.All.Where(v => summary.Counts.Get(v) > 0).ToList();
+        return new ReportChart(
+            ChartKind.StackedBars,
+            l.ChartTeamsAria,
+            l.Team,
+            [.. rows.Select(r => r.Label)],
+            [.. present.Select(v => new ChartSeries(ReportSentences.VerdictLabel(v, l.Lang), v, [.. rows.Select(r => r.Counts.Get(v))]))],
+            l.Hosts,
+            [],
+            teams.Length > 1 ? (l.AllHosts, [.. present.Select(summary.Counts.Get)]) : null);
+    }
+
+    /// <summary>Per team: its groups of hosts that need action, each with its count, the action written once, and the first hosts.</summary>
+    private static void WriteTeamGroups(Scope s, AdvisorySummary summary, int level)
+    {
+        var (l, sink) = (s.L, s.Sink);
+        var teams = (summary.Teams.IsDefault ? [] : summary.Teams).Where(t => t.NeedingAction > 0).ToList();
+        if (teams.Count == 0)
+        {
+            sink.Paragraph(l.NoHostNeedsAction);
+            return;
+        }
+
+        sink.Paragraph(s.Options.MaxHostsPerGroup == 1 ? l.FullListNoteOne : Labels.Format(l.FullListNote, s.Options.MaxHostsPerGroup));
+        for (var i = 0; i < teams.Count; i++)
+        {
+            var team = teams[i];
+            var name = team.Label.Length > 0 ? team.Label : l.AllHosts;
+            sink.Heading(level + 1, Labels.Format(team.NeedingAction == 1 ? l.TeamHeadingOne : l.TeamHeading, name, l.HostCount(team.NeedingAction)), s.Anchor(string.Create(CultureInfo.InvariantCulture, $"team-{i + 1}")));
+            sink.BeginList();
+            foreach (var g in team.Groups)
+            {
+                sink.ListItem(0, GroupLine(g, l));
+                sink.ListItem(1, $"{l.WhatToDo}: ", EvidenceText.Action(g.Action, l.Lang));
+                sink.ListItem(1, $"{l.HostsNamed}: ", FirstHosts(g.FirstHosts, g.Count, l));
+            }
+
+            sink.EndList();
+        }
+    }
+
+    /// <summary><c>Needs confirmation · 812 hosts · Intel Xeon Gold 6130 (skylake) · rule: Xeon Scalable (INTEL-SA-00086#cpu/…) · stage: CPU</c>.</summary>
+    private static Inline[] GroupLine(FindingGroup g, Labels l)
+    {
+        var parts = new List<string> { l.HostCount(g.Count) };
+        parts.Add(g.Processors.Length > 0 ? g.Processors : l.NoCpuFacts);
+        if (g.Rule is { } rule && g.Clause.Length > 0)
+        {
+            var title = rule.RuleTitle?.Get(l.Lang);
+            parts.Add(title is { Length: > 0 }
+                ? l.IsJa ? $"{l.RuleIs}: {title}（{g.Clause}）" : $"{l.RuleIs}: {title} ({g.Clause})"
+                : $"{l.RuleIs}: {g.Clause}");
+        }
+
+        parts.Add($"{l.StageIs}: {ReportSentences.StageLabel(g.Stage, l.Lang)}");
+        return [Inline.OfVerdict(ReportSentences.VerdictLabel(g.Verdict, l.Lang), g.Verdict), " · " + string.Join(" · ", parts)];
+    }
+
+    /// <summary>Each group's evidence once (its first host's), all verdicts: why hosts of each kind got their verdict.</summary>
+    private static void WriteEvidenceGroups(Scope s, AdvisorySummary summary, int level)
+    {
+        var (l, sink) = (s.L, s.Sink);
+        var groups = summary.Groups.IsDefault ? [] : summary.Groups;
+        sink.Heading(level, l.EvidenceByGroup);
+        sink.Paragraph(l.EvidenceByGroupIntro);
+        if (groups.IsEmpty)
+        {
+            return;
+        }
+
+        sink.BeginList();
+        foreach (var g in groups.Take(ReportLayout.EvidenceGroups))
+        {
+            var example = g.FirstHosts.IsEmpty ? ""
+                : l.IsJa ? "（" + Labels.Format(l.ForExample, ReportFormatting.HostLabel(g.FirstHosts[0])) + "）"
+                : " (" + Labels.Format(l.ForExample, ReportFormatting.HostLabel(g.FirstHosts[0])) + ")";
+            sink.ListItem(0, [.. GroupLine(g, l), example]);
+            foreach (var e in g.First.Evidence.IsDefault ? [] : g.First.Evidence)
+            {
+                sink.ListItem(1, Inline.Strong(e.Clause), ": " + EvidenceText.Reason(e, l.Lang));
+            }
+        }
+
+        sink.EndList();
+        if (groups.Length > ReportLayout.EvidenceGroups)
+        {
+            sink.Paragraph(Labels.Format(l.MoreGroups, groups.Length - ReportLayout.EvidenceGroups));
+        }
+    }
+
+    /// <summary>The vendor pages per platform vendor of the hosts that need action (a page list once per vendor, not per host).</summary>
+    private static void WriteVendorPagesByVendor(AdvisorySummary summary, Labels l, IDocumentSink sink, int level)
+    {
+        // Keyed as the page selector matches (lower case); shown as the first host wrote it.
+        var byVendor = new SortedDictionary<string, (string Shown, int Count)>(StringComparer.Ordinal);
+        foreach (var f in summary.Findings)
+        {
+            if (f.Verdict.FailRank() < 3 && VendorPageSelector.PlatformVendor(f) is { Length: > 0 } vendor)
+            {
+                var shown = (f.Platform?.SystemVendor ?? f.Platform?.BoardVendor ?? f.Evidence.SelectMany(e => e.Facts).FirstOrDefault(x => x.Name == VendorPageSelector.PlatformVendorFact)?.Value ?? vendor).Trim();
+                byVendor[vendor] = byVendor.TryGetValue(vendor, out var seen) ? (seen.Shown, seen.Count + 1) : (shown, 1);
+            }
+        }
+
+        if (byVendor.Count == 0)
+        {
+            return;
+        }
+
+        sink.Heading(level, l.VendorPagesByVendor);
+        sink.BeginList();
+        foreach (var (vendor, (shown, count)) in byVendor)
+        {
+            var pages = VendorPageSelector.Select(summary.Advisory, vendor);
+            sink.ListItem(0, Inline.Strong(Labels.Format(l.HostsOfVendor, shown, l.HostCount(count))));
+            foreach (var page in pages)
+            {
+                sink.ListItem(1, $"{page.Vendor}: ", Inline.Link(page.Title, page.Url));
+            }
+        }
+
+        sink.EndList();
     }
 }

@@ -11,6 +11,7 @@ internal static class CsvEscaper
     /// spaces, is <c>= + - @</c> (or their full-width forms), TAB or CR gets a leading <c>'</c> so spreadsheets show it
     /// as text; a value with a comma, quote, CR or LF is quoted, with quotes doubled.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static string Field(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -36,7 +37,8 @@ internal static class CsvEscaper
             }
         }
 
-        var first = value.TrimStart(' ', '\u3000');
+        // Span-based: the params char[] overload would allocate per cell (and ReadyToRun code does not stack-allocate it).
+        var first = value.AsSpan().TrimStart(" \u3000");
         if (first.Length > 0 && first[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '＝' or '＋' or '－' or '＠')
         {
             value = "'" + value;

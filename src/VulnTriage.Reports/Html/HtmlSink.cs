@@ -80,13 +80,69 @@ internal sealed class HtmlSink(TextWriter output) : IDocumentSink
         _output.Write("\n</style>\n</head>\n<body>\n<main>\n");
     }
 
-    public void Heading(int level, string text)
+    public void Heading(int level, string text, string? anchor = null)
     {
         var n = Math.Clamp(level, 1, 6);
-        _output.Write($"<h{n}>");
+        if (SafeId(anchor) is { } id)
+        {
+            _output.Write($"<h{n} id=\"{id}\">");
+        }
+        else
+        {
+            _output.Write($"<h{n}>");
+        }
+
         _output.Write(Encode(text));
         _output.Write($"</h{n}>\n");
     }
+
+    public void Contents(string label, IReadOnlyList<(string Text, string Anchor)> entries)
+    {
+        // Inline styles (the policy allows them): pages without a table of contents or charts keep their stylesheet as it was.
+        _output.Write("<nav class=\"toc\" style=\"font-size:.9rem;margin:.5rem 0 1rem;line-height:1.8\" aria-label=\"");
+        _output.Write(Encode(label));
+        _output.Write("\"><strong>");
+        _output.Write(Encode(label));
+        _output.Write(":</strong> ");
+        foreach (var (text, anchor) in entries)
+        {
+            if (SafeId(anchor) is not { } id)
+            {
+                continue;
+            }
+
+            _output.Write("<a style=\"margin-right:.75rem\" href=\"#");
+            _output.Write(id);
+            _output.Write("\">");
+            _output.Write(Encode(text));
+            _output.Write("</a>");
+        }
+
+        _output.Write("</nav>\n");
+    }
+
+    /// <summary>The chart as inline SVG (no script), then its numbers as a table.</summary>
+    public void Chart(ReportChart chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        _output.Write("<figure class=\"chart\" style=\"margin:.5rem 0 1rem\">\n");
+        _output.Write(chart.Kind == ChartKind.StackedBars ? SvgCharts.StackedBars(chart, Encode) : SvgCharts.Lines(chart, Encode));
+        _output.Write("</figure>\n");
+        var (header, rows) = chart.Table();
+        BeginTable(header);
+        foreach (var row in rows)
+        {
+            Row(row);
+        }
+
+        EndTable();
+    }
+
+    /// <summary>Ids are made by the document from fixed words and numbers; anything else is dropped rather than escaped.</summary>
+    private static string? SafeId(string? anchor) =>
+        anchor is { Length: > 0 and <= 64 } && anchor.AsSpan().IndexOfAnyExcept(IdChars) < 0 ? anchor : null;
+
+    private static readonly SearchValues<char> IdChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     public void Paragraph(params IReadOnlyList<Inline> inlines)
     {

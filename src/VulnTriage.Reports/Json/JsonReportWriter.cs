@@ -31,6 +31,33 @@ public sealed class JsonReportWriter : IReportWriter
     // All Unicode ranges so Japanese stays readable; HTML-sensitive characters (<, >, &, ', +) are still escaped.
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
 
+    // Property names of a finding, escaped once (a fleet writes them for every host).
+    private static readonly JsonEncodedText NAction = JsonEncodedText.Encode("action", Encoder);
+    private static readonly JsonEncodedText NActionKind = JsonEncodedText.Encode("actionKind", Encoder);
+    private static readonly JsonEncodedText NAdvisory = JsonEncodedText.Encode("advisory", Encoder);
+    private static readonly JsonEncodedText NCves = JsonEncodedText.Encode("cves", Encoder);
+    private static readonly JsonEncodedText NDecision = JsonEncodedText.Encode("decision", Encoder);
+    private static readonly JsonEncodedText NEnvironment = JsonEncodedText.Encode("environment", Encoder);
+    private static readonly JsonEncodedText NEvidence = JsonEncodedText.Encode("evidence", Encoder);
+    private static readonly JsonEncodedText NHost = JsonEncodedText.Encode("host", Encoder);
+    private static readonly JsonEncodedText NId = JsonEncodedText.Encode("id", Encoder);
+    private static readonly JsonEncodedText NKey = JsonEncodedText.Encode("key", Encoder);
+    private static readonly JsonEncodedText NLabels = JsonEncodedText.Encode("labels", Encoder);
+    private static readonly JsonEncodedText NMachine = JsonEncodedText.Encode("machine", Encoder);
+    private static readonly JsonEncodedText NName = JsonEncodedText.Encode("name", Encoder);
+    private static readonly JsonEncodedText NProcessors = JsonEncodedText.Encode("processors", Encoder);
+    private static readonly JsonEncodedText NRetired = JsonEncodedText.Encode("retired", Encoder);
+    private static readonly JsonEncodedText NRole = JsonEncodedText.Encode("role", Encoder);
+    private static readonly JsonEncodedText NRoles = JsonEncodedText.Encode("roles", Encoder);
+    private static readonly JsonEncodedText NService = JsonEncodedText.Encode("service", Encoder);
+    private static readonly JsonEncodedText NServices = JsonEncodedText.Encode("services", Encoder);
+    private static readonly JsonEncodedText NSource = JsonEncodedText.Encode("source", Encoder);
+    private static readonly JsonEncodedText NSources = JsonEncodedText.Encode("sources", Encoder);
+    private static readonly JsonEncodedText NStage = JsonEncodedText.Encode("stage", Encoder);
+    private static readonly JsonEncodedText NStatus = JsonEncodedText.Encode("status", Encoder);
+    private static readonly JsonEncodedText NValue = JsonEncodedText.Encode("value", Encoder);
+    private static readonly JsonEncodedText NVerdict = JsonEncodedText.Encode("verdict", Encoder);
+
     /// <inheritdoc />
     public string Format => "json";
 
@@ -41,7 +68,8 @@ public sealed class JsonReportWriter : IReportWriter
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
 
-        var summary = ReportSummary.Create(report, options);
+        // Counts and headlines only: every host is in "findings", so the groups of the readable reports are not made.
+        var summary = ReportSummary.Create(report, options with { Grouping = false });
         var lang = summary.Lang;
         var buffer = new ArrayBufferWriter<byte>(ChunkBytes);
         using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = Encoder });
@@ -196,6 +224,7 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteString("title", a.Title.Get(lang));
         w.WriteString("published", a.Published.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         w.WriteString("severity", a.Severity);
+        WriteDraft(w, a);
         w.WriteStartArray("cves");
         foreach (var cve in a.Cves.IsDefault ? [] : a.Cves)
         {
@@ -218,6 +247,31 @@ public sealed class JsonReportWriter : IReportWriter
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    // A draft advisory (imported, not reviewed) says so, and where it came from; curated ones carry neither key.
+    private static void WriteDraft(Utf8JsonWriter w, Advisory a)
+    {
+        if (a.Status != AdvisoryStatus.Draft)
+        {
+            return;
+        }
+
+        w.WriteString("status", "draft");
+        if (a.Source is not { } source)
+        {
+            return;
+        }
+
+        w.WriteStartObject("source");
+        w.WriteString("feed", source.Feed);
+        w.WriteString("record", source.Record);
+        WriteStringOrNull(w, "revision", source.Revision);
+        WriteStringOrNull(w, "recordStatus", source.RecordStatus);
+        w.WriteNumber("configurations", source.Configurations);
+        w.WriteNumber("processors", source.Processors);
+        w.WriteNumber("unmapped", source.Unmapped.IsDefaultOrEmpty ? 0 : source.Unmapped.Length);
         w.WriteEndObject();
     }
 
@@ -263,29 +317,29 @@ public sealed class JsonReportWriter : IReportWriter
     private static void WriteFinding(Utf8JsonWriter w, Finding f, string lang, SegmentCache? segments = null)
     {
         w.WriteStartObject();
-        w.WriteString("advisory", f.AdvisoryId);
+        w.WriteString(NAdvisory, f.AdvisoryId);
 
         var h = f.Host;
-        w.WriteStartObject("host");
-        w.WriteString("id", h.Id);
-        w.WriteString("name", h.Name);
+        w.WriteStartObject(NHost);
+        w.WriteString(NId, h.Id);
+        w.WriteString(NName, h.Name);
         WriteStringOrNull(w, "displayName", h.DisplayName);
-        w.WriteString("status", StatusWire(h.Status));
-        w.WriteBoolean("retired", h.IsRetired);
-        w.WriteString("environment", f.Environment.ToWire());
-        w.WriteStartArray("services");
-        foreach (var s in h.Roles.IsDefault ? [] : h.Services)
+        w.WriteString(NStatus, StatusWire(h.Status));
+        w.WriteBoolean(NRetired, h.IsRetired);
+        w.WriteString(NEnvironment, f.Environment.ToWire());
+        w.WriteStartArray(NServices);
+        foreach (var s in h.Roles.IsDefault ? [] : ServicesOf(h.Roles, segments))
         {
             w.WriteStringValue(s);
         }
 
         w.WriteEndArray();
-        w.WriteStartArray("roles");
+        w.WriteStartArray(NRoles);
         foreach (var r in h.Roles.IsDefault ? [] : h.Roles)
         {
             w.WriteStartObject();
-            w.WriteString("service", r.Service);
-            w.WriteString("role", r.Role);
+            w.WriteString(NService, r.Service);
+            w.WriteString(NRole, r.Role);
             w.WriteEndObject();
         }
 
@@ -294,13 +348,13 @@ public sealed class JsonReportWriter : IReportWriter
         // Written only when an inventory gave them, so Mackerel-only reports keep their shape.
         if (!h.Labels.IsDefaultOrEmpty)
         {
-            w.WriteStartArray("labels");
+            w.WriteStartArray(NLabels);
             foreach (var label in h.Labels)
             {
                 w.WriteStartObject();
-                w.WriteString("key", label.Key);
-                w.WriteString("value", label.Value);
-                w.WriteString("source", label.Source);
+                w.WriteString(NKey, label.Key);
+                w.WriteString(NValue, label.Value);
+                w.WriteString(NSource, label.Source);
                 w.WriteEndObject();
             }
 
@@ -309,7 +363,7 @@ public sealed class JsonReportWriter : IReportWriter
 
         if (h.Provenance is { Sources.IsDefaultOrEmpty: false } provenance)
         {
-            w.WriteStartArray("sources");
+            w.WriteStartArray(NSources);
             foreach (var source in provenance.Sources)
             {
                 w.WriteStringValue(source);
@@ -320,43 +374,43 @@ public sealed class JsonReportWriter : IReportWriter
 
         w.WriteEndObject();
 
-        w.WriteString("verdict", f.Verdict.ToWire());
-        w.WriteString("stage", f.Stage.ToWire());
+        w.WriteString(NVerdict, f.Verdict.ToWire());
+        w.WriteString(NStage, f.Stage.ToWire());
         if (f.Machine is { } machine)
         {
-            w.WriteStartObject("machine");
-            w.WriteString("verdict", machine.Verdict.ToWire());
-            w.WriteString("stage", machine.Stage.ToWire());
+            w.WriteStartObject(NMachine);
+            w.WriteString(NVerdict, machine.Verdict.ToWire());
+            w.WriteString(NStage, machine.Stage.ToWire());
             w.WriteEndObject();
         }
 
         if (f.Decision is { } decision)
         {
-            w.WritePropertyName("decision");
+            w.WritePropertyName(NDecision);
             WriteDecision(w, decision);
         }
 
-        w.WritePropertyName("processors");
+        w.WritePropertyName(NProcessors);
         if (segments is null || !segments.TryWrite(w, f.Processors.IsDefault ? null : ImmutableCollectionsMarshal.AsArray(f.Processors), lang, WriteProcessors, f.Processors))
         {
             WriteProcessors(w, f.Processors, lang);
         }
 
-        w.WritePropertyName("evidence");
+        w.WritePropertyName(NEvidence);
         if (segments is null || !segments.TryWrite(w, f.Evidence.IsDefault ? null : ImmutableCollectionsMarshal.AsArray(f.Evidence), lang, WriteEvidence, f.Evidence))
         {
             WriteEvidence(w, f.Evidence, lang);
         }
 
-        w.WriteStartArray("cves");
+        w.WriteStartArray(NCves);
         foreach (var cve in f.Cves.IsDefault ? [] : f.Cves)
         {
             w.WriteStringValue(cve);
         }
 
         w.WriteEndArray();
-        w.WriteString("action", EvidenceText.Action(f.Action, lang));
-        w.WriteString("actionKind", Snake(f.Action.Kind.ToString()));
+        w.WriteString(NAction, EvidenceText.Action(f.Action, lang));
+        w.WriteString(NActionKind, ActionKindWire(f.Action.Kind));
         w.WriteEndObject();
     }
 
@@ -456,6 +510,9 @@ public sealed class JsonReportWriter : IReportWriter
         private readonly HashSet<object> _seenOnce = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<object, byte[]> _rendered = new(ReferenceEqualityComparer.Instance);
 
+        /// <summary>Services per shared roles array.</summary>
+        public Dictionary<RoleRef[], string[]> Services { get; } = new(ReferenceEqualityComparer.Instance);
+
         public bool TryWrite<T>(Utf8JsonWriter w, object? key, string lang, Action<Utf8JsonWriter, T, string> render, T value)
         {
             if (key is null)
@@ -501,6 +558,32 @@ public sealed class JsonReportWriter : IReportWriter
                 json = json[(newline + 1)..];
             }
         }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ActionKind, string> ActionKinds = new();
+
+    /// <summary>The wire name of an action kind, made once per kind.</summary>
+    private static string ActionKindWire(ActionKind kind) => ActionKinds.GetOrAdd(kind, k => Snake(k.ToString()));
+
+    /// <summary>
+    /// The distinct services of a host's roles (sorted roles, so services come in order). Hosts of one role share one
+    /// roles array, so the answer is kept per array for the report being written.
+    /// </summary>
+    private static string[] ServicesOf(ImmutableArray<RoleRef> roles, SegmentCache? segments)
+    {
+        var array = ImmutableCollectionsMarshal.AsArray(roles)!;
+        if (segments is not null && segments.Services.TryGetValue(array, out var known))
+        {
+            return known;
+        }
+
+        var services = roles.Select(r => r.Service).Distinct(StringComparer.Ordinal).ToArray();
+        if (segments is not null && segments.Services.Count < 10_000)
+        {
+            segments.Services[array] = services;
+        }
+
+        return services;
     }
 
     /// <summary>Mackerel's status words: <c>working</c>, <c>standby</c>, <c>maintenance</c>, <c>poweroff</c>, or <c>unknown</c>.</summary>

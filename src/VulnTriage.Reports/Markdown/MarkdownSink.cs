@@ -12,13 +12,73 @@ internal sealed class MarkdownSink(TextWriter output) : IDocumentSink
     {
     }
 
-    public void Heading(int level, string text)
+    public void Heading(int level, string text, string? anchor = null)
     {
         Block();
         _output.Write(new string('#', Math.Clamp(level, 1, 6)));
         _output.Write(' ');
         _output.Write(MarkdownEscaper.Escape(text));
         _output.Write('\n');
+    }
+
+    /// <summary>
+    /// One line of links. Markdown renderers give headings their own ids; GitHub's (and most others') is the heading's
+    /// text lower-cased, punctuation removed, spaces made hyphens (<see cref="Slug"/>), which is what the links use.
+    /// </summary>
+    public void Contents(string label, IReadOnlyList<(string Text, string Anchor)> entries)
+    {
+        Block();
+        _output.Write("**");
+        _output.Write(MarkdownEscaper.Escape(label));
+        _output.Write(":** ");
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (i > 0)
+            {
+                _output.Write(" · ");
+            }
+
+            _output.Write('[');
+            _output.Write(MarkdownEscaper.Escape(entries[i].Text));
+            _output.Write("](#");
+            _output.Write(Uri.EscapeDataString(Slug(entries[i].Text)));
+            _output.Write(')');
+        }
+
+        _output.Write('\n');
+    }
+
+    /// <summary>The chart's numbers as a table (Markdown has no pictures of its own).</summary>
+    public void Chart(ReportChart chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        var (header, rows) = chart.Table();
+        BeginTable(header);
+        foreach (var row in rows)
+        {
+            Row(row);
+        }
+
+        EndTable();
+    }
+
+    /// <summary>GitHub's heading id: lower case; letters, digits, marks, '-' and '_' kept; spaces to '-'; the rest dropped.</summary>
+    internal static string Slug(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (c == ' ')
+            {
+                sb.Append('-');
+            }
+            else if (c is '-' or '_' || char.IsLetterOrDigit(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark)
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
     }
 
     public void Paragraph(params IReadOnlyList<Inline> inlines)

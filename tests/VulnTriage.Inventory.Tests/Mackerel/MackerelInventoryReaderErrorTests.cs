@@ -13,11 +13,19 @@ public sealed class MackerelInventoryReaderErrorTests
 {
     private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "testdata", "mackerel");
 
+    /// <summary>
+    /// The error, read on one thread and on three host-parsing threads: both must report the same diagnostic (the
+    /// parallel reader hands the one-thread reader's work out, it must not change what is reported).
+    /// </summary>
     private static Diagnostic Error(byte[] input, int bufferSize, MackerelReaderOptions? options = null)
     {
         var ex = Assert.Throws<InputException>(
             () => MackerelInventoryReader.ReadWithBuffer(new NonSeekableStream(input, 5), "inv.json", _ => { }, options, bufferSize).ToList());
-        return Assert.Single(ex.Diagnostics);
+        var one = Assert.Single(ex.Diagnostics);
+        var parallel = Assert.Throws<InputException>(
+            () => MackerelInventoryReader.ReadWithBuffer(new NonSeekableStream(input, 5), "inv.json", _ => { }, options, bufferSize, workers: 3).ToList());
+        Assert.Equal(one, Assert.Single(parallel.Diagnostics));
+        return one;
     }
 
     private static (long Line, long Column, long Byte) Expected(byte[] input, int index)
@@ -84,6 +92,19 @@ public sealed class MackerelInventoryReaderErrorTests
     [InlineData("[\n  {\"id\":\"a\",\"name\":\"b\"},\n  {\"id\":\"c\",\"name\":null}\n]", "VT1006", "{\"id\":\"c\"")]
     // A UTF-8 BOM does not shift columns but counts in the byte offset
     [InlineData("\uFEFF[{\"id\":\"a\",\"name\":5}]", "VT1004", "5}")]
+    // After a skipped subtree (the reader resumes from a template state): positions still count from the input
+    [InlineData("[{\"id\":\"a\",\"memory\":{\"x\":[1,2]},\"name\":5}]", "VT1004", "5}")]
+    [InlineData("[{\"id\":\"a\",\"memory\":{\"x\":[1,\n2]},\n  \"name\": tru}]", "VT1001", "}]")]
+    [InlineData("[{\"id\":\"a\",\"name\":\"b\",\"meta\":{\"memory\":{\"x\":\"}\"},\"cpu\":[{\"family\":true}]}}]", "VT1004", "true")]
+    [InlineData("[{\"id\":\"a\",\"name\":\"b\",\"interfaces\":[{\"n\":\"[\"}]},\n {\"id\":\"c\",\"interfaces\":[],\n \"name\":[]}]", "VT1004", "[]}]")]
+    // Brackets that do not match inside a subtree the reader skips: still invalid JSON, where the reader says
+    [InlineData("[{\"id\":\"a\",\"name\":\"b\",\"memory\":{\"x\":[1}]}]", "VT1001", "}]}]")]
+    [InlineData("[{\"id\":\"a\",\"name\":\"b\"},\n{\"id\":\"c\",\"name\":\"d\",\"memory\":[}]", "VT1001", "}]")]
+    // Between hosts, after the first (the top-level reader resumes from a template state)
+    [InlineData("[{\"id\":\"a\",\"name\":\"b\"}\n  x]", "VT1001", "x]")]
+    [InlineData("[{\"id\":\"a\",\"name\":\"b\"},\n  {\"id\":\"c\",\"name\":\"d\"} 7]", "VT1001", "7]")]
+    [InlineData("{\"hosts\":[{\"id\":\"a\",\"name\":\"b\"},\n 3]}", "VT1004", "3]")]
+    [InlineData("{\"host\":{\"id\":\"a\",\"name\":\"b\"},\n \"x\": nul}", "VT1001", "<last>}")]
     public void Should_Fail_With_The_Code_And_Location_When_The_Inventory_Is_Malformed(string input, string code, string marker)
     {
         // Given

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using VulnTriage.Core.Diagnostics;
 using VulnTriage.Core.Inventory;
@@ -408,6 +409,42 @@ public sealed class MackerelInventoryReaderTests
         }
 
         [Fact]
+        public void Should_Share_One_Processors_Array_When_Hosts_Send_The_Same_Cpu_Bytes_And_Report_Each_Bad_Family()
+        {
+            // Given two hosts with byte-identical meta.cpu, a third with another, and two with the same unparseable family
+            const string cpu = """[{"vendor_id":"GenuineIntel","family":"6","model":"85","stepping":"4","model_name":"Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz","core_id":"0"}]""";
+            const string bad = """[{"vendor_id":"GenuineIntel","family":"six","model":"85","stepping":"4","model_name":"Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz"}]""";
+            var input = "[" + string.Join(",\n", [
+                Host("a", cpu), Host("b", cpu), Host("c", cpu.Replace("\"85\"", "\"79\"", StringComparison.Ordinal)), Host("d", bad), Host("e", bad)]) + "]";
+
+            // When
+            var (hosts, diagnostics) = ReadAll(Encoding.UTF8.GetBytes(input), 1 << 20);
+
+            // Then
+            Assert.Same(ImmutableCollectionsMarshal.AsArray(hosts[0].Processors), ImmutableCollectionsMarshal.AsArray(hosts[1].Processors));
+            Assert.Equal(new CpuSignature(6, 79, 4), hosts[2].Processors[0].Signature);
+            Assert.Null(hosts[3].Processors[0].Signature);
+            Assert.Equal(["host 'd'", "host 'e'"], diagnostics.Where(d => d.Code == DiagnosticCodes.CpuSignatureUnparseable).Select(d => d.Message[..8]));
+            Assert.Equal(input.IndexOf("\"family\":\"six\"", input.IndexOf("\"e\"", StringComparison.Ordinal), StringComparison.Ordinal) + 9, diagnostics[^1].Location.BytePosition);
+
+            static string Host(string name, string cpus) => $$$"""{"id":"{{{name}}}","name":"{{{name}}}","meta":{"cpu":{{{cpus}}}}}""";
+        }
+
+        [Fact]
+        public void Should_Not_Read_Token_By_Token_What_It_Skips_When_The_Structure_Is_Sound()
+        {
+            // Given a bad literal inside meta.memory, which VulnTriage never reads (documented: skipped subtrees are
+            // checked for structure — brackets, strings, depth, size — not token by token)
+            const string input = """[{"id":"a","name":"b","meta":{"memory":{"total": tru, "x": 01},"cpu":[{"vendor_id":"GenuineIntel"}]}}]""";
+
+            // When
+            var (hosts, _) = ReadAll(Encoding.UTF8.GetBytes(input));
+
+            // Then
+            Assert.Equal("GenuineIntel", Assert.Single(Assert.Single(hosts).Processors).VendorId);
+        }
+
+        [Fact]
         public void Should_Match_Property_Names_When_They_Are_Escaped()
         {
             // Given "n\u0061me" is "name"
@@ -443,6 +480,8 @@ public sealed class MackerelInventoryReaderTests
             {
                 // When
                 var (hosts, diagnostics) = ReadAll(input, size);
+                var parallelDiagnostics = new List<Diagnostic>();
+                var parallelHosts = MackerelInventoryReader.ReadWithBuffer(new NonSeekableStream(input, 7), "inv.json", parallelDiagnostics.Add, null, size, workers: 3).ToList();
                 var asyncDiagnostics = new List<Diagnostic>();
                 var asyncHosts = new List<Host>();
                 await foreach (var h in MackerelInventoryReader.ReadAsyncWithBuffer(new NonSeekableStream(input, 7), "inv.json", asyncDiagnostics.Add, null, size))
@@ -455,7 +494,33 @@ public sealed class MackerelInventoryReaderTests
                 Assert.Equal(expectedDiagnostics, diagnostics);
                 Assert.Equal(expected.Select(Dump), asyncHosts.Select(Dump));
                 Assert.Equal(expectedDiagnostics, asyncDiagnostics);
+                Assert.Equal(expected.Select(Dump), parallelHosts.Select(Dump));
+                Assert.Equal(expectedDiagnostics, parallelDiagnostics);
             }
+        }
+
+        [Theory]
+        [InlineData(4096, 2)]
+        [InlineData(1 << 16, 3)]
+        [InlineData(1 << 20, 2)]
+        public void Should_Give_The_Same_Hosts_In_Order_When_Hosts_Are_Parsed_On_Several_Threads(int bufferSize, int workers)
+        {
+            // Given a 6 MB inventory whose hosts straddle many buffer ends, and hosts with distinct bad CPU families (a diagnostic each)
+            var generated = new GeneratedInventoryStream(6L << 20, 16);
+            var bytes = new MemoryStream();
+            generated.CopyTo(bytes);
+            var text = Encoding.UTF8.GetString(bytes.ToArray()).Replace("\"id\": \"gen7\"", "\"id\": \"gen7\", \"meta2\": {\"cpu\": [{\"family\": \"x\"}]}", StringComparison.Ordinal);
+            var input = Encoding.UTF8.GetBytes(text.Replace("\"family\": \"6\", \"mhz\": \"3700\", \"model\": \"85\", \"model_name\": \"Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz\", \"physical_id\": \"0\", \"stepping\": \"4\", \"vendor_id\": \"GenuineIntel\" }\n", "\"family\": \"6a\", \"model\": \"85\", \"vendor_id\": \"GenuineIntel\" }\n", StringComparison.Ordinal));
+            var (expected, expectedDiagnostics) = ReadAll(input, bufferSize);
+
+            // When
+            var diagnostics = new List<Diagnostic>();
+            var hosts = MackerelInventoryReader.ReadWithBuffer(new NonSeekableStream(input, 5000), "inv.json", diagnostics.Add, null, bufferSize, workers).ToList();
+
+            // Then
+            Assert.Equal(generated.HostsWritten, expected.Count);
+            Assert.Equal(expected.Select(Dump), hosts.Select(Dump));
+            Assert.Equal(expectedDiagnostics, diagnostics);
         }
 
         [Fact]

@@ -6,21 +6,52 @@ using System.Text;
 using System.Text.Json;
 using VulnTriage.Core.Diagnostics;
 using VulnTriage.Core.Inventory;
+using VulnTriage.Inventory.Json;
 
 namespace VulnTriage.Inventory.Mackerel;
 
-/// <summary>The pull parser for one host object; every method expects the whole host in the buffer.</summary>
-internal sealed partial class MackerelStreamParser
+/// <summary>
+/// Where a host's bytes lie: a buffer, how much of it is valid, and where the buffer sits in the input (absolute offset,
+/// newlines before it, start of the line its first byte is on), so a problem can be located by line and column.
+/// </summary>
+internal readonly record struct HostWindow(byte[] Buffer, int End, long Base, long LinesBefore, long LineStartBefore);
+
+/// <summary>
+/// The pull parser for one host object that lies wholly in a buffer (the driver, <see cref="MackerelStreamParser"/>, found
+/// its end first). Each host is read with its own <see cref="Utf8JsonReader"/>; objects and arrays the reader never uses
+/// (<c>meta.memory</c>, <c>meta.filesystem</c>, <c>interfaces</c>, …) are skipped by the structural scan
+/// (<see cref="JsonStructure"/>), not token by token: the reader continues after them from a state taken from a tiny
+/// template of the same nesting. One instance per thread: it keeps scratch and a string cache.
+/// </summary>
+internal sealed class MackerelHostParser
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly SearchValues<byte> TrimBytes = SearchValues.Create(" \t\r\n\f\v"u8);
 
+    private readonly string _source;
+    private readonly MackerelReaderOptions _options;
     private readonly List<Diagnostic> _pendingDiagnostics = [];
     private readonly StringCache _strings = new();
     private readonly List<RoleRef> _roles = [];
     private readonly List<string> _roleFullnames = [];
     private readonly CpuAggregator _cpus = new();
+    private readonly Dictionary<ProcessorsKey, ImmutableArray<ProcessorFact>> _processorArrays = [];
+    private readonly Dictionary<RolesKey, ImmutableArray<RoleRef>> _roleArrays = [];
+    private readonly JsonReaderState[] _skipStates = new JsonReaderState[SkipContextCount * 3];
+    private readonly bool[] _skipStatesMade = new bool[SkipContextCount * 3];
+
+    // The host being parsed: its window, where the current reader's span starts, the host's end, and the frame the
+    // reader's own line/position counts are relative to (the host's start, or the end of the last skipped subtree).
+    private HostWindow _window;
+    private byte[] _buffer = [];
+    private int _spanStart;
+    private int _hostEnd;
+    private int _hostIndex;
+    private int _outerDepth;
+    private int _frameIndex;
+    private int _frameTemplateLength;
+    private JsonReaderOptions _readerOptions;
 
     // Scratch for the host being parsed; reset at each host's '{'.
     private string? _id;
@@ -38,6 +69,65 @@ internal sealed partial class MackerelStreamParser
     private string? _cloudProvider;
     private string? _instanceType;
     private string? _vmSize;
+    private ImmutableArray<ProcessorFact> _processors = [];
+    private string? _cpuNote;
+    private bool _cpuInvalidUtf8;
+    private readonly List<(int TokenIndex, string Text)> _signatureProblems = [];
+    private readonly ByteKeyedCache<(ImmutableArray<ProcessorFact> Processors, string? Note)> _cpuArrays = new(maxEntries: 1024, maxBytes: 8 << 20);
+
+    public MackerelHostParser(string source, MackerelReaderOptions options)
+    {
+        _source = source;
+        _options = options;
+    }
+
+    private const int SkipContextCount = 5;
+
+    /// <summary>Where a skipped object or array sits, relative to the host: picks the reader state to continue with.</summary>
+    private enum SkipContext
+    {
+        Host,
+        Meta,
+        MetaChild,
+        CloudMetadata,
+        CpuEntry,
+    }
+
+    /// <summary>Diagnostics about the host just parsed (unknown status, unparseable signature), in order.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics => _pendingDiagnostics;
+
+    /// <summary>
+    /// Parses the host object at <c>window.Buffer[start..end]</c> (end inclusive: its closing brace), the
+    /// <paramref name="hostIndex"/>-th of the inventory, nested <paramref name="outerDepth"/> levels deep in the document.
+    /// Throws <see cref="InputException"/> with one located diagnostic when the host is malformed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Host Parse(HostWindow window, int start, int end, int hostIndex, int outerDepth)
+    {
+        _window = window;
+        _buffer = window.Buffer;
+        _spanStart = start;
+        _hostEnd = end + 1;
+        _hostIndex = hostIndex;
+        if (_outerDepth != outerDepth || _readerOptions.MaxDepth == 0)
+        {
+            _outerDepth = outerDepth;
+            _readerOptions = new JsonReaderOptions { MaxDepth = Math.Max(1, _options.MaxDepth - outerDepth) };
+        }
+
+        _frameIndex = start;
+        _frameTemplateLength = 0;
+        var reader = new Utf8JsonReader(_buffer.AsSpan(start, _hostEnd - start), isFinalBlock: true, new JsonReaderState(_readerOptions));
+        try
+        {
+            Next(ref reader);
+            return ParseHost(ref reader);
+        }
+        catch (JsonException ex)
+        {
+            throw Fail(DiagnosticCodes.InventoryInvalidJson, LocationOf(ex), MackerelStreamParser.InvalidJsonMessage(ex));
+        }
+    }
 
     private enum Key
     {
@@ -116,7 +206,7 @@ internal sealed partial class MackerelStreamParser
                     ReadMeta(ref r);
                     break;
                 default:
-                    Skip(ref r);
+                    Skip(ref r, SkipContext.Host);
                     break;
             }
         }
@@ -134,7 +224,10 @@ internal sealed partial class MackerelStreamParser
         _osName = _cloudProvider = _instanceType = _vmSize = null;
         _status = HostStatus.Unknown;
         _statusIndex = 0;
-        _isRetired = _rolesSeen = _roleFullnamesSeen = _cpuSeen = false;
+        _isRetired = _rolesSeen = _roleFullnamesSeen = _cpuSeen = _cpuInvalidUtf8 = false;
+        _processors = [];
+        _cpuNote = null;
+        _signatureProblems.Clear();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -142,14 +235,19 @@ internal sealed partial class MackerelStreamParser
     {
         if (!r.Read())
         {
-            CheckPendingToken(r.BytesConsumed);
-            throw NeedMoreDataSignal.Instance;
+            // The span is exactly one host object, so the reader never runs out before its closing brace; if it does,
+            // the structure scan and the reader disagree about where the host ends.
+            throw Fail(DiagnosticCodes.InventoryInvalidJson, LocationAtBufferIndex(_hostEnd), "the inventory ends inside a host object");
         }
     }
 
-    /// <summary>Skips the value the reader is on, checking string sizes on the way.</summary>
+    /// <summary>
+    /// Skips the value the reader is on. Scalars are checked for size. An object or array is passed over by the
+    /// structure scan when it is well-formed and no longer than one value may be (so no string inside it can be
+    /// over the cap); otherwise it is read token by token, so a malformed one fails exactly where the reader says.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Skip(ref Utf8JsonReader r)
+    private void Skip(ref Utf8JsonReader r, SkipContext context)
     {
         if (r.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
@@ -157,6 +255,25 @@ internal sealed partial class MackerelStreamParser
             return;
         }
 
+        var open = _spanStart + (int)r.TokenStartIndex;
+        var room = _readerOptions.MaxDepth - r.CurrentDepth;
+        if (JsonStructure.FindEnd(_buffer.AsSpan(0, _hostEnd), open, room, out var close) == StructureScan.Found
+            && close - open < _options.MaxStringBytes)
+        {
+            var state = SkipState(context);
+            _spanStart = close + 1;
+            _frameIndex = close + 1;
+            _frameTemplateLength = SkipTemplates[(int)context].Length;
+            r = new Utf8JsonReader(_buffer.AsSpan(_spanStart, _hostEnd - _spanStart), isFinalBlock: true, state);
+            return;
+        }
+
+        SlowSkip(ref r);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SlowSkip(ref Utf8JsonReader r)
+    {
         var depth = r.CurrentDepth;
         while (true)
         {
@@ -172,6 +289,31 @@ internal sealed partial class MackerelStreamParser
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Templates of the nesting each skip context sits in, relative to a host read on its own (the host is the outer
+    /// object): reading one to its end leaves the reader just after a value at that place.
+    /// </summary>
+    private static readonly byte[][] SkipTemplates =
+    [
+        "{\"a\":{}"u8.ToArray(),
+        "{\"a\":{\"a\":{}"u8.ToArray(),
+        "{\"a\":{\"a\":{\"a\":{}"u8.ToArray(),
+        "{\"a\":{\"a\":{\"a\":{\"a\":{}"u8.ToArray(),
+        "{\"a\":{\"a\":[{\"a\":{}"u8.ToArray(),
+    ];
+
+    private JsonReaderState SkipState(SkipContext context)
+    {
+        var slot = ((int)context * 3) + Math.Clamp(_outerDepth, 0, 2);
+        if (!_skipStatesMade[slot])
+        {
+            _skipStates[slot] = JsonTemplates.StateAfter(SkipTemplates[(int)context], _readerOptions);
+            _skipStatesMade[slot] = true;
+        }
+
+        return _skipStates[slot];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -379,7 +521,7 @@ internal sealed partial class MackerelStreamParser
                     ReadKernel(ref r);
                     break;
                 default:
-                    Skip(ref r);
+                    Skip(ref r, SkipContext.Meta);
                     break;
             }
         }
@@ -414,7 +556,7 @@ internal sealed partial class MackerelStreamParser
             }
             else
             {
-                Skip(ref r);
+                Skip(ref r, SkipContext.MetaChild);
             }
         }
     }
@@ -452,7 +594,7 @@ internal sealed partial class MackerelStreamParser
             }
             else
             {
-                Skip(ref r);
+                Skip(ref r, SkipContext.MetaChild);
             }
         }
     }
@@ -478,7 +620,7 @@ internal sealed partial class MackerelStreamParser
                     _vmSize = ReadString(ref r, "meta.cloud.metadata.virtualMachineSizeType", intern: true);
                     break;
                 default:
-                    Skip(ref r);
+                    Skip(ref r, SkipContext.CloudMetadata);
                     break;
             }
         }
@@ -497,6 +639,25 @@ internal sealed partial class MackerelStreamParser
             throw WrongType(ref r, "meta.cpu", "an array of objects");
         }
 
+        // Hosts of one model send the very same meta.cpu bytes: an array seen before (byte for byte, so it parses and
+        // validates the same) gives the same processors without being read again.
+        var open = _spanStart + (int)r.TokenStartIndex;
+        var scan = JsonStructure.FindEnd(_buffer.AsSpan(0, _hostEnd), open, _readerOptions.MaxDepth - r.CurrentDepth, out var close);
+        var bytes = scan == StructureScan.Found ? _buffer.AsSpan(open, close - open + 1) : default;
+        if (scan == StructureScan.Found && _cpuArrays.TryGet(bytes, out var known))
+        {
+            _cpuSeen = true;
+            (_processors, _cpuNote) = known;
+            _signatureProblems.Clear();
+            _cpuInvalidUtf8 = false;
+            var state = SkipState(SkipContext.Meta);
+            _spanStart = close + 1;
+            _frameIndex = close + 1;
+            _frameTemplateLength = SkipTemplates[(int)SkipContext.Meta].Length;
+            r = new Utf8JsonReader(_buffer.AsSpan(_spanStart, _hostEnd - _spanStart), isFinalBlock: true, state);
+            return;
+        }
+
         _cpuSeen = true;
         _cpus.Reset();
         var index = 0;
@@ -505,6 +666,12 @@ internal sealed partial class MackerelStreamParser
             Next(ref r);
             if (r.TokenType == JsonTokenType.EndArray)
             {
+                FinishCpu();
+                if (scan == StructureScan.Found && _signatureProblems.Count == 0 && !_cpuInvalidUtf8)
+                {
+                    _cpuArrays.Add(bytes, (_processors, _cpuNote));
+                }
+
                 return;
             }
 
@@ -553,7 +720,7 @@ internal sealed partial class MackerelStreamParser
                     entry.PhysicalId = Capture(ref r, index, "physical_id", trim: false);
                     break;
                 default:
-                    Skip(ref r);
+                    Skip(ref r, SkipContext.CpuEntry);
                     break;
             }
         }
@@ -601,6 +768,36 @@ internal sealed partial class MackerelStreamParser
         }
     }
 
+    /// <summary>The processors of the <c>meta.cpu</c> array just read (the last one wins if a host has two).</summary>
+    private void FinishCpu()
+    {
+        _signatureProblems.Clear();
+        _cpuInvalidUtf8 = false;
+        _processors = [];
+        _cpuNote = null;
+        if (_cpus.EntryCount == 0)
+        {
+            _cpuNote = "meta.cpu empty";
+            return;
+        }
+
+        try
+        {
+            _processors = Shared(_cpus.Build(_buffer, _strings, out var problems));
+            _signatureProblems.AddRange(problems);
+        }
+        catch (ArgumentException)
+        {
+            _cpuInvalidUtf8 = true;
+            return;
+        }
+
+        if (_processors.All(p => p.VendorId is null && p.BrandString is null))
+        {
+            _cpuNote = "meta.cpu entries carry neither vendor_id nor model_name";
+        }
+    }
+
     private Host BuildHost(int hostStart)
     {
         if (string.IsNullOrEmpty(_id) || string.IsNullOrEmpty(_name))
@@ -621,43 +818,28 @@ internal sealed partial class MackerelStreamParser
                 $"host '{_name}' has status '{_unknownStatus}', which is not one Mackerel documents; treated as unknown"));
         }
 
-        ImmutableArray<ProcessorFact> processors;
+        ImmutableArray<ProcessorFact> processors = [];
         string? note = null;
         if (!_cpuSeen)
         {
-            processors = [];
             note = "meta.cpu absent";
         }
-        else if (_cpus.EntryCount == 0)
+        else if (_cpuInvalidUtf8)
         {
-            processors = [];
-            note = "meta.cpu empty";
+            // StringCache decodes strictly: a CPU string that is not UTF-8 is broken input, not a brand string.
+            throw Fail(DiagnosticCodes.InventoryInvalidJson, LocationAtBufferIndex(hostStart), $"host '{_name}': a meta.cpu string is not valid UTF-8");
         }
         else
         {
-            List<(int TokenIndex, string Text)> signatureProblems;
-            try
-            {
-                processors = _cpus.Build(_buffer, _strings, out signatureProblems);
-            }
-            catch (ArgumentException)
-            {
-                // StringCache decodes strictly: a CPU string that is not UTF-8 is broken input, not a brand string.
-                throw Fail(DiagnosticCodes.InventoryInvalidJson, LocationAtBufferIndex(hostStart), $"host '{_name}': a meta.cpu string is not valid UTF-8");
-            }
-
-            foreach (var (tokenIndex, text) in signatureProblems)
+            processors = _processors;
+            note = _cpuNote;
+            foreach (var (tokenIndex, text) in _signatureProblems)
             {
                 _pendingDiagnostics.Add(new Diagnostic(
                     DiagnosticCodes.CpuSignatureUnparseable,
                     DiagnosticSeverity.Warning,
                     LocationAtBufferIndex(tokenIndex),
                     $"host '{_name}': CPU family/model/stepping {text} is not decimal; the processor is kept without a signature"));
-            }
-
-            if (processors.All(p => p.VendorId is null && p.BrandString is null))
-            {
-                note = "meta.cpu entries carry neither vendor_id nor model_name";
             }
         }
 
@@ -667,12 +849,90 @@ internal sealed partial class MackerelStreamParser
             _displayName,
             _status,
             _isRetired,
-            BuildRoles(),
+            SharedRoles(BuildRoles()),
             CloudMapping.From(_cloudProvider, _instanceType, _vmSize, _customIdentifier),
             processors,
             _osName,
             note,
             Provenance: _customIdentifier is null ? null : new HostProvenance([], [.. Core.Inventory.HostKey.FromCustomIdentifier(_customIdentifier)]));
+    }
+
+    /// <summary>At most this many distinct processor sets and role sets are shared; a hostile inventory of all-distinct hosts stops sharing, never grows the table.</summary>
+    private const int MaxShared = 4096;
+
+    /// <summary>
+    /// One array instance for every host with the same processors: fleets repeat hardware, and a shared array costs
+    /// nothing per host (the triage also keys its per-hardware memo on it).
+    /// </summary>
+    private ImmutableArray<ProcessorFact> Shared(ImmutableArray<ProcessorFact> processors)
+    {
+        var key = new ProcessorsKey(processors);
+        if (_processorArrays.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        if (_processorArrays.Count < MaxShared)
+        {
+            _processorArrays.Add(key, processors);
+        }
+
+        return processors;
+    }
+
+    private ImmutableArray<RoleRef> SharedRoles(ImmutableArray<RoleRef> roles)
+    {
+        if (roles.IsDefaultOrEmpty)
+        {
+            return roles;
+        }
+
+        var key = new RolesKey(roles);
+        if (_roleArrays.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        if (_roleArrays.Count < MaxShared)
+        {
+            _roleArrays.Add(key, roles);
+        }
+
+        return roles;
+    }
+
+    /// <summary>An array of processor facts compared by content (the records compare by value).</summary>
+    private readonly record struct ProcessorsKey(ImmutableArray<ProcessorFact> Items)
+    {
+        public bool Equals(ProcessorsKey other) => Items.AsSpan().SequenceEqual(other.Items.AsSpan());
+
+        public override int GetHashCode()
+        {
+            var h = new HashCode();
+            foreach (var p in Items)
+            {
+                h.Add(p);
+            }
+
+            return h.ToHashCode();
+        }
+    }
+
+    /// <summary>An array of roles compared by content.</summary>
+    private readonly record struct RolesKey(ImmutableArray<RoleRef> Items)
+    {
+        public bool Equals(RolesKey other) => Items.AsSpan().SequenceEqual(other.Items.AsSpan());
+
+        public override int GetHashCode()
+        {
+            var h = new HashCode();
+            foreach (var r in Items)
+            {
+                h.Add(r);
+            }
+
+            return h.ToHashCode();
+        }
     }
 
     private ImmutableArray<RoleRef> BuildRoles()
@@ -793,4 +1053,52 @@ internal sealed partial class MackerelStreamParser
             return default;
         }
     }
+
+    private SourceLocation LocationAtBufferIndex(int index) =>
+        JsonLocations.At(_source, _buffer.AsSpan(0, _window.End), index, _window.Base, _window.LinesBefore, _window.LineStartBefore);
+
+    private SourceLocation TokenLocation(ref Utf8JsonReader r) =>
+        LocationAtBufferIndex(_spanStart + (int)r.TokenStartIndex);
+
+    /// <summary>
+    /// Where a reader exception points. The reader counts lines and bytes from the start of its frame (the host's first
+    /// byte, or the byte after a skipped subtree, where it started at the template's end), so its position is
+    /// translated back to the input's line and column.
+    /// </summary>
+    private SourceLocation LocationOf(JsonException ex)
+    {
+        if (ex.LineNumber is not { } line0 || ex.BytePositionInLine is not { } position0)
+        {
+            return new SourceLocation(_source);
+        }
+
+        var window = _buffer.AsSpan(0, _window.End);
+        if (line0 == 0)
+        {
+            return LocationAtBufferIndex((int)Math.Clamp(_frameIndex + position0 - _frameTemplateLength, 0, _window.End));
+        }
+
+        var offset = _frameIndex;
+        for (var wanted = line0; wanted > 0; wanted--)
+        {
+            var next = window[offset..].IndexOf((byte)'\n');
+            if (next < 0)
+            {
+                return LocationAtBufferIndex(_window.End);
+            }
+
+            offset += next + 1;
+        }
+
+        return LocationAtBufferIndex((int)Math.Clamp(offset + position0, 0, _window.End));
+    }
+
+    private static InputException Fail(string code, SourceLocation location, string message) =>
+        new(new Diagnostic(code, DiagnosticSeverity.Error, location, message));
+
+    private InputException WrongType(ref Utf8JsonReader r, string field, string expected) =>
+        Fail(
+            DiagnosticCodes.InventoryWrongType,
+            TokenLocation(ref r),
+            $"'{field}' must be {expected}, found {MackerelStreamParser.Describe(r.TokenType)}");
 }
