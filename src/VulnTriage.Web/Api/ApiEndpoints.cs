@@ -54,7 +54,7 @@ internal static class ApiEndpoints
             .RequireAuthorization(Policies.Decider).Accepts<DecisionRequest>("application/json")
             .Produces(StatusCodes.Status201Created, contentType: "application/json").ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("/decisions/preview", PreviewDecision).WithName("previewDecision")
-            .WithSummary("Which hosts of the latest saved run a decision would select and change, without recording it (decider).")
+            .WithSummary("Which hosts of the latest saved run a decision would select and change, without recording it (decider): the totals (matches, applies) and the hosts from offset, at most limit (default 100, ≤ 1000).")
             .RequireAuthorization(Policies.Decider).Accepts<DecisionRequest>("application/json")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("/decisions/{id}/revoke", Revoke).WithName("revokeDecision").WithSummary("Revoke a decision (decider): a new record. Body {\"reason\": …}.")
@@ -149,7 +149,7 @@ internal static class ApiEndpoints
         }
 
         var lang = Lang(http);
-        var matching = filter.Apply(view.Findings.GetValueOrDefault(state.Id, []), "all", view.Run.ServiceTeams);
+        var matching = view.Filtered(state.Id, filter, "all");
         var page = matching.Skip(filter.Offset).Take(limit).ToList();
         string? next = filter.Offset + limit < matching.Count
             ? "/api/v1/advisories/" + Uri.EscapeDataString(state.Id) + "/findings?" + string.Join('&', filter.Query(filter.Offset + limit).Append(("limit", limit.ToString(CultureInfo.InvariantCulture))).Append(("lang", lang))
@@ -271,9 +271,17 @@ internal static class ApiEndpoints
             return Problems.Result(StatusCodes.Status404NotFound, "Not Found", $"no saved run '{from}' of {state.Id}", "from");
         }
 
-        var latest = (await data.RunAsync(to).ConfigureAwait(false))!.Run;
-        var previous = from is null ? new SavedRun("(none)", latest.SavedAt, latest.Inventory, latest.ToolVersion, latest.Advisories, []) : (await data.RunAsync(from).ConfigureAwait(false))!.Run;
-        var diff = RunDiff.Compare(previous, latest, state.Id);
+        RunDiff diff;
+        if (from is null)
+        {
+            var latest = (await data.RunAsync(to).ConfigureAwait(false))!.Run;
+            diff = RunDiff.Compare(new SavedRun("(none)", latest.SavedAt, latest.Inventory, latest.ToolVersion, latest.Advisories, []), latest, state.Id);
+        }
+        else
+        {
+            diff = (await data.DiffAsync(from, to, state.Id).ConfigureAwait(false))!;
+        }
+
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         Reports.Diff.RunDiffWriter.WriteJson(diff, text);
         return Results.Text(text.ToString(), "application/json", System.Text.Encoding.UTF8);
@@ -353,6 +361,16 @@ internal static class ApiEndpoints
 
         if (!record)
         {
+            // The hosts are paged like findings (a selector by CPU can match most of a 100,000-host fleet); the totals are not.
+            var q = http.Request.Query;
+            var limit = DefaultLimit;
+            var offset = 0;
+            if ((q["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
+                || (q["offset"].ToString() is { Length: > 0 } offsetText && !int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset)))
+            {
+                return Problems.Result(StatusCodes.Status400BadRequest, "Bad Request", $"limit must be 1..{MaxLimit} and offset a non-negative integer", "limit");
+            }
+
             var snapshot = await data.SnapshotAsync().ConfigureAwait(false);
             var preview = await DashboardPages.Preview(data, snapshot, decision).ConfigureAwait(false);
             return Json(w =>
@@ -362,8 +380,10 @@ internal static class ApiEndpoints
                 var matches = preview?.Matches ?? [];
                 w.WriteNumber("matches", matches.Length);
                 w.WriteNumber("applies", matches.Count(m => m.Applies));
+                w.WriteNumber("offset", offset);
+                w.WriteNumber("limit", limit);
                 w.WriteStartArray("hosts");
-                foreach (var (target, machine, applies) in matches)
+                foreach (var (target, machine, applies) in matches.Skip(offset).Take(limit))
                 {
                     w.WriteStartObject();
                     w.WriteString("id", target.HostId);

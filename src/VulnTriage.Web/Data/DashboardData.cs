@@ -37,7 +37,9 @@ public sealed class DashboardData
     private readonly ServeOptions _options;
     private readonly ConcurrentDictionary<string, Lazy<Task<RunView?>>> _runs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
+    private readonly ConcurrentDictionary<(string From, string To, string Advisory), Lazy<Task<RunDiff>>> _diffs = new();
     private readonly Lock _snapshotLock = new();
+    private ProgressCache? _progress;
     private Task<Snapshot>? _snapshot;
     private DateTimeOffset _snapshotAt;
     private long _generation;
@@ -109,10 +111,44 @@ public sealed class DashboardData
         }
     }
 
+    /// <summary>
+    /// What changed between two saved runs for one advisory (<see cref="RunDiff.Compare"/>), computed once per pair: both
+    /// runs are saved and never change. <c>null</c> when either run is missing.
+    /// </summary>
+    public async Task<RunDiff?> DiffAsync(string fromRunId, string toRunId, string advisoryId)
+    {
+        ArgumentNullException.ThrowIfNull(fromRunId);
+        ArgumentNullException.ThrowIfNull(toRunId);
+        ArgumentNullException.ThrowIfNull(advisoryId);
+        if (await RunAsync(fromRunId).ConfigureAwait(false) is not { } from || await RunAsync(toRunId).ConfigureAwait(false) is not { } to)
+        {
+            return null;
+        }
+
+        if (_diffs.Count > _options.CachedRuns * 8)
+        {
+            _diffs.Clear();
+        }
+
+        var lazy = _diffs.GetOrAdd((fromRunId, toRunId, advisoryId), _ => new Lazy<Task<RunDiff>>(() => Task.Run(() => RunDiff.Compare(from.Run, to.Run, advisoryId))));
+        return await lazy.Value.ConfigureAwait(false);
+    }
+
     private Snapshot Read(Storage.IStateStore store)
     {
         var runs = store.Runs();
         var decisions = store.Decisions();
+
+        // Hosts per verdict per run are counted over every saved finding; a saved run never changes, so the counts are
+        // asked for again only when the list of runs changed (a run saved or failed, here or by another server).
+        var runsKey = string.Join(',', runs.Select(r => r.Id));
+        var progressCache = Volatile.Read(ref _progress);
+        if (progressCache is null || progressCache.RunsKey != runsKey)
+        {
+            progressCache = new ProgressCache(runsKey, new ConcurrentDictionary<string, ImmutableArray<RunProgress>>(StringComparer.Ordinal));
+            Volatile.Write(ref _progress, progressCache);
+        }
+
         var latest = new Dictionary<string, RunSummary>(StringComparer.Ordinal);
         foreach (var run in runs.Where(r => r.Error is null))
         {
@@ -127,7 +163,7 @@ public sealed class DashboardData
             .OrderBy(p => order.GetValueOrDefault(p.Key, int.MaxValue)).ThenBy(p => p.Key, StringComparer.Ordinal)
             .Select(p =>
             {
-                var progress = store.Progress(p.Key);
+                var progress = progressCache.ByAdvisory.GetOrAdd(p.Key, store.Progress);
                 var counts = progress.IsEmpty ? VerdictCounts.Zero : progress[^1].Counts;
                 return new AdvisoryState(p.Key, _options.FindAdvisory(p.Key), p.Value.Id, p.Value.SavedAt, counts, progress);
             })
@@ -136,10 +172,19 @@ public sealed class DashboardData
     }
 }
 
+/// <summary>Hosts per verdict over the saved runs, per advisory, valid while the list of runs is <paramref name="RunsKey"/>.</summary>
+internal sealed record ProgressCache(string RunsKey, ConcurrentDictionary<string, ImmutableArray<RunProgress>> ByAdvisory);
+
 /// <summary>A saved run rebuilt into the report's findings (<see cref="SavedFinding.ToFinding"/>), indexed for the pages.</summary>
 public sealed class RunView
 {
+    /// <summary>How many distinct filters (and previews) a loaded run keeps.</summary>
+    internal const int MaxCachedFilters = 256;
+
     private readonly ConcurrentDictionary<(string Advisory, string Lang), ReportSummary> _summaries = new();
+    private readonly ConcurrentDictionary<(string Advisory, FindingFilter Filter, string DefaultVerdict), Lazy<IReadOnlyList<Finding>>> _filtered = new();
+    private readonly ConcurrentDictionary<string, (ImmutableArray<string> Services, ImmutableArray<string> Roles)> _facets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Advisory, SelectorKind Kind, string Value, Verdict Verdict), Lazy<ImmutableArray<(SelectorTarget, Verdict, bool)>>> _previews = new();
     private readonly Dictionary<string, List<Finding>> _byHostName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<Finding>> _byHostId = new(StringComparer.Ordinal);
     private readonly ServeOptions _options;
@@ -176,6 +221,49 @@ public sealed class RunView
 
     /// <summary>The saved run.</summary>
     public SavedRun Run { get; }
+
+    /// <summary>
+    /// The findings of <paramref name="advisoryId"/> that <paramref name="filter"/> keeps (its offset ignored), in report
+    /// order. A run never changes, so each distinct filter is applied once (one pass over the run's findings) and kept;
+    /// paging and 50 people looking at their team's hosts reuse it. At most <see cref="MaxCachedFilters"/> are kept.
+    /// </summary>
+    internal IReadOnlyList<Finding> Filtered(string advisoryId, FindingFilter filter, string defaultVerdict)
+    {
+        var key = (advisoryId, filter with { Offset = 0 }, defaultVerdict);
+        if (_filtered.TryGetValue(key, out var hit))
+        {
+            return hit.Value;
+        }
+
+        if (_filtered.Count >= MaxCachedFilters)
+        {
+            _filtered.Clear();
+        }
+
+        return _filtered.GetOrAdd(key, k => new Lazy<IReadOnlyList<Finding>>(() => k.Filter.Apply(Findings.GetValueOrDefault(k.Advisory, []), k.DefaultVerdict, Run.ServiceTeams))).Value;
+    }
+
+    /// <summary>The services and roles (<c>service:role</c>) of an advisory's hosts, sorted: the filter form's choices.</summary>
+    internal (ImmutableArray<string> Services, ImmutableArray<string> Roles) Facets(string advisoryId) =>
+        _facets.GetOrAdd(advisoryId, id =>
+        {
+            var all = Findings.GetValueOrDefault(id, []);
+            return (
+                [.. all.SelectMany(f => f.Host.Services).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+                [.. all.SelectMany(f => f.Host.Roles.IsDefault ? [] : f.Host.Roles).Select(r => r.ToString()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+        });
+
+    /// <summary>Which hosts of the run a decision's selector matches (<see cref="DecisionApplier.Preview"/>), once per selector and verdict.</summary>
+    internal ImmutableArray<(SelectorTarget Target, Verdict MachineVerdict, bool Applies)> Preview(string advisoryId, Decision decision)
+    {
+        var key = (advisoryId, decision.Selector.Kind, decision.Selector.Value, decision.Verdict);
+        if (_previews.Count >= MaxCachedFilters)
+        {
+            _previews.Clear();
+        }
+
+        return _previews.GetOrAdd(key, _ => new Lazy<ImmutableArray<(SelectorTarget, Verdict, bool)>>(() => DecisionApplier.Preview(decision, Targets.GetValueOrDefault(advisoryId, [])))).Value;
+    }
 
     /// <summary>Findings per advisory, in the report's order.</summary>
     public ImmutableDictionary<string, ImmutableArray<Finding>> Findings { get; }

@@ -108,7 +108,7 @@ internal static class DashboardPages
         var a = summary.Advisories[0];
         var filter = FindingFilter.From(http.Request.Query);
         var all = view.Findings[state.Id];
-        var matching = filter.Apply(all, "needs_action", view.Run.ServiceTeams);
+        var matching = view.Filtered(state.Id, filter, "needs_action");
         var offset = Math.Clamp(filter.Offset, 0, Math.Max(0, matching.Count - 1));
         var shown = matching.Skip(offset).Take(PageSize).ToList();
         var l = page.Labels;
@@ -135,11 +135,12 @@ internal static class DashboardPages
 
             html.Markup("<table><thead><tr>");
             Layout.CountHeaders(html, page);
-            html.Element("th", ui.Trend).Markup("</tr></thead><tbody><tr>");
+            html.Markup("</tr></thead><tbody><tr>");
             Layout.CountCells(html, a.Counts);
-            html.Markup("<td>");
-            Layout.Trend(html, page, state.Progress);
-            html.Markup("</td></tr></tbody></table>");
+            html.Markup("</tr></tbody></table>");
+
+            // The grouped report's charts: hosts per verdict per team, and over the saved runs.
+            Layout.Charts(html, page, a, state.Progress);
 
             PendingDecisions(html, page, snapshot, state);
 
@@ -152,10 +153,10 @@ internal static class DashboardPages
             }
 
             Select(html, ui.Verdict, "verdict", filter.VerdictText ?? "", [("", ui.NeedsAction), ("all", ui.AllVerdicts), .. Verdicts.All.Select(v => (v.ToWire(), page.Verdict(v)))]);
-            var services = all.SelectMany(f => f.Host.Services).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-                .Select(s => (s, view.Run.ServiceTeams.TryGetValue(s, out var team) ? ReportSentences.WithTeam(s, team, page.Lang) : s));
+            var facets = view.Facets(state.Id);
+            var services = facets.Services.Select(s => (s, view.Run.ServiceTeams.TryGetValue(s, out var team) ? ReportSentences.WithTeam(s, team, page.Lang) : s));
             Select(html, ui.Service, "service", filter.Service ?? "", [("", ui.Any), .. services]);
-            var roles = all.SelectMany(f => f.Host.Roles.IsDefault ? [] : f.Host.Roles).Select(r => r.ToString()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => (r, r));
+            var roles = facets.Roles.Select(r => (r, r));
             Select(html, ui.Role, "role", filter.Role ?? "", [("", ui.Any), .. roles]);
             Select(html, ui.Status, "status", filter.Status ?? "", [("", ui.Any), .. new[] { HostStatus.Working, HostStatus.Standby, HostStatus.Maintenance, HostStatus.PowerOff, HostStatus.Unknown }.Select(s => (FindingFilter.StatusWire(s), l.StatusLabel(s)))]);
             html.Open("label").Text(ui.CpuContains).Open("input", ("type", "search"), ("name", "cpu"), ("value", filter.Cpu ?? ""), ("maxlength", "200")).Close("label");
@@ -426,10 +427,9 @@ internal static class DashboardPages
         var q = http.Request.Query;
         string from = q["from"].ToString(), to = q["to"].ToString(), advisory = q["advisory"].ToString();
         RunDiff? diff = null;
-        if (from.Length > 0 && to.Length > 0 && snapshot.Find(advisory) is { } state
-            && await data.RunAsync(from).ConfigureAwait(false) is { } a && await data.RunAsync(to).ConfigureAwait(false) is { } b)
+        if (from.Length > 0 && to.Length > 0 && snapshot.Find(advisory) is { } state)
         {
-            diff = RunDiff.Compare(a.Run, b.Run, state.Id);
+            diff = await data.DiffAsync(from, to, state.Id).ConfigureAwait(false);
         }
 
         var good = snapshot.Runs.Where(r => r.Error is null).ToList();
@@ -620,8 +620,7 @@ internal static class DashboardPages
             return null;
         }
 
-        var targets = view.Targets.GetValueOrDefault(state.Id, []);
-        return (state.LatestRunId, DecisionApplier.Preview(decision, targets));
+        return (state.LatestRunId, view.Preview(state.Id, decision));
     }
 
     private static async Task<IResult> RevokePost(HttpContext http, string id, DashboardData data, ServeOptions options, IAntiforgery antiforgery)

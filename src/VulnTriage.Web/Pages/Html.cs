@@ -20,6 +20,17 @@ internal sealed class Html
         return this;
     }
 
+    /// <summary>
+    /// A chart from the report's renderer (<see cref="SvgCharts"/>), which puts every piece of text it draws through
+    /// <see cref="HtmlSink.Encode"/> itself.
+    /// </summary>
+    public Html Chart(Func<Func<string?, string>, string> render)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        _sb.Append(render(HtmlSink.Encode));
+        return this;
+    }
+
     /// <summary>Untrusted text, encoded.</summary>
     public Html Text(string? text)
     {

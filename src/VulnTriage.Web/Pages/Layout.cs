@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using VulnTriage.Core.Access;
 using VulnTriage.Core.Decisions;
 using VulnTriage.Core.Matching;
 using VulnTriage.Core.Reporting;
+using VulnTriage.Reports.Common;
+using VulnTriage.Reports.Html;
 
 namespace VulnTriage.Web.Pages;
 
@@ -75,37 +76,34 @@ internal static class Layout
         }
     }
 
-    /// <summary>
-    /// The trend over saved runs as an inline SVG line chart: one line per verdict that needs action plus fixed, no
-    /// script and no style attribute (colours come from the stylesheet's classes); the numbers are in its title.
-    /// </summary>
+    /// <summary>Saved runs the dashboard's trend charts show (the latest ones).</summary>
+    public const int TrendRuns = 48;
+
+    /// <summary>The trend over saved runs in a table cell: the report's progress chart as a sparkline (one chart renderer, the report's).</summary>
     public static void Trend(Html html, PageContext page, ImmutableArray<RunProgress> progress)
     {
-        const int Width = 240, Height = 64, Pad = 4;
-        if (progress.IsDefaultOrEmpty)
+        if (!progress.IsDefaultOrEmpty)
         {
-            return;
+            var chart = ReportDocument.ProgressChart(progress, TrendRuns, Labels.For(page.Lang));
+            html.Chart(encode => SvgCharts.Sparkline(chart, encode));
+        }
+    }
+
+    /// <summary>The advisory page's charts, as the grouped report draws them: hosts per verdict per team, and over saved runs.</summary>
+    public static void Charts(Html html, PageContext page, AdvisorySummary summary, ImmutableArray<RunProgress> progress)
+    {
+        var l = Labels.For(page.Lang);
+        if (!summary.Teams.IsDefaultOrEmpty)
+        {
+            var teams = ReportDocument.TeamChart(summary, l);
+            html.Chart(encode => SvgCharts.StackedBars(teams, encode, inlineStyle: false));
         }
 
-        var shown = new[] { Core.Matching.Verdict.Affected, Core.Matching.Verdict.NeedsConfirmation, Core.Matching.Verdict.Unknown, Core.Matching.Verdict.Fixed };
-        var max = Math.Max(1, progress.Max(p => shown.Max(v => p.Counts.Get(v))));
-        var title = string.Join("; ", progress.Select(p => PageContext.Time(p.SavedAt) + ": " + string.Join(", ", shown.Select(v => page.Verdict(v) + " " + PageContext.N(p.Counts.Get(v))))));
-        html.Open("svg", ("class", "trend"), ("viewBox", $"0 0 {Width} {Height}"), ("width", PageContext.N(Width)), ("height", PageContext.N(Height)), ("role", "img"), ("xmlns", "http://www.w3.org/2000/svg"))
-            .Element("title", page.Ui.Trend + ": " + title);
-        foreach (var v in shown)
+        if (!progress.IsDefaultOrEmpty)
         {
-            var points = progress.Select((p, i) =>
-            (
-                X: progress.Length == 1 ? Width / 2.0 : Pad + (i * (Width - (2.0 * Pad)) / (progress.Length - 1)),
-                Y: Height - Pad - (p.Counts.Get(v) * (Height - (2.0 * Pad)) / max))).ToList();
-            html.Open("polyline", ("class", "s-" + v.ToWire()), ("points", string.Join(' ', points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.X:0.#},{p.Y:0.#}"))))).Close("polyline");
-
-            // The latest value as a dot (and the only one, with a single run).
-            var last = points[^1];
-            html.Open("circle", ("class", "s-" + v.ToWire()), ("cx", last.X.ToString("0.#", CultureInfo.InvariantCulture)), ("cy", last.Y.ToString("0.#", CultureInfo.InvariantCulture)), ("r", "2.5")).Close("circle");
+            var runs = ReportDocument.ProgressChart(progress, TrendRuns, l);
+            html.Element("h3", l.ProgressTitle).Chart(encode => SvgCharts.Lines(runs, encode, inlineStyle: false));
         }
-
-        html.Close("svg");
     }
 
     /// <summary>A short line for a notice (recorded, revoked, started).</summary>
