@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -104,6 +105,12 @@ public static class DashboardServer
         }
 
         var app = builder.Build();
+
+        // Behind a reverse proxy on this machine that terminates TLS: X-Forwarded-Proto is believed from loopback
+        // peers only (the default known proxies), so the request is HTTPS for the session and antiforgery cookies
+        // (Secure) and for the same-origin check (an Origin of https://dashboard.example.com). The Host header must
+        // come through unchanged (docs/serve.md#reverse-proxy).
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto });
         app.Use(SecurityHeaders.Apply);
         app.Use(async (context, next) =>
         {

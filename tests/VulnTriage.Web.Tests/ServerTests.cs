@@ -219,6 +219,51 @@ public abstract class ServerTests
     }
 
     [Fact]
+    public async Task Should_Take_The_Dashboards_Own_Form_Post_Behind_A_Local_Tls_Proxy_Only_When_The_Proxy_Says_Https()
+    {
+        // Given: a decider's session, and the decide form as a browser at https://<the proxy> posts it
+        await using var server = await RunningServer.StartAsync(Kind);
+        using var browser = await server.LoginAsync(server.Decider);
+        var token = RunningServer.Antiforgery(await browser.GetStringAsync("/decide", Ct));
+        var httpsOrigin = "https://" + new Uri(server.BaseUrl).Authority;
+        HttpRequestMessage Post(bool forwardedHttps)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/decide")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["advisory"] = "INTEL-SA-00086",
+                    ["kind"] = "host",
+                    ["value"] = "api02.dc1.example.com",
+                    ["verdict"] = "fixed",
+                    ["justification"] = "BIOS 2.8.1 applied",
+                    ["action"] = "record",
+                    ["__vt_af"] = token,
+                }),
+            };
+            request.Headers.Add("Origin", httpsOrigin);
+            if (forwardedHttps)
+            {
+                request.Headers.Add("X-Forwarded-Proto", "https");
+            }
+
+            return request;
+        }
+
+        // When: without the proxy's X-Forwarded-Proto the https origin is another origin; with it (from loopback) it is this one
+        using var plain = Post(forwardedHttps: false);
+        using var refused = await browser.SendAsync(plain, Ct);
+        using var proxied = Post(forwardedHttps: true);
+        using var accepted = await browser.SendAsync(proxied, Ct);
+
+        // Then
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        using var check = server.Store.OpenReadOnly();
+        Assert.Single(check.Decisions());
+    }
+
+    [Fact]
     public async Task Should_Answer_403_When_A_Viewer_Posts_A_Decision_Form_With_A_Valid_Token()
     {
         // Given
