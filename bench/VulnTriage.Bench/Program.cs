@@ -32,6 +32,11 @@ internal static class Program
           VulnTriage.Bench nvd-records [--from DIR] [--records N] --out DIR
               Issue 12: writes N NVD per-CVE record files (default 2000) from the real records of --from (default
               ../shared/data/nvd), round-robin, each under its own synthetic id, for `advisories import nvd`.
+          VulnTriage.Bench load --url URL [--advisory ID] [--clients N] [--requests N]
+              Issue 15's load test against a running `vulntriage serve` (token in VULNTRIAGE_BENCH_TOKEN, decider or
+              admin; the store needs two saved runs): --clients concurrent clients (default 50), --requests requests
+              per page and API endpoint (default 200, after one warm-up request each), shuffled. Prints p50/p95/p99/max
+              per endpoint. See bench/run-serve.sh.
           VulnTriage.Bench serve-mackerel --inventory FILE [--port N] [--metadata-every N]
               Serves FILE (from generate) as a local Mackerel API on 127.0.0.1 (key: bench-key) with
               vulntriage metadata on every Nth host (default 3), until stdin closes. See docs/mackerel-api.md.
@@ -67,6 +72,14 @@ internal static class Program
                     options.TryGetValue("out", out var nvdOut) ? nvdOut : throw new ArgumentException("nvd-records needs --out DIR"),
                     Console.Out),
                 "hostile" => HostileBench.Run(GetInt(options, "cpu-entries", 280_000), GetInt(options, "hosts", 50_000), Math.Max(1, GetInt(options, "runs", 3)), Console.Out),
+                "load" => LoadBench.RunAsync(
+                    new LoadSettings(
+                        new Uri(options.TryGetValue("url", out var url) ? url : throw new ArgumentException("load needs --url URL")),
+                        Environment.GetEnvironmentVariable("VULNTRIAGE_BENCH_TOKEN") is { Length: > 0 } token ? token : throw new ArgumentException("load needs a token in VULNTRIAGE_BENCH_TOKEN"),
+                        options.GetValueOrDefault("advisory", "INTEL-SA-00086"),
+                        Math.Max(1, GetInt(options, "clients", 50)),
+                        Math.Max(1, GetInt(options, "requests", 200))),
+                    Console.Out).GetAwaiter().GetResult(),
                 "serve-mackerel" => MackerelApiServe.Run(
                     options.TryGetValue("inventory", out var inventory) ? inventory : throw new ArgumentException("serve-mackerel needs --inventory FILE"),
                     GetInt(options, "port", 18086),

@@ -35,6 +35,7 @@ internal static class VulnTriageCli
             DecisionsCommand.Build(env),
             DiffCommand.Build(env),
             TokensCommand.Build(env),
+            ServeCommand.Build(env, cancellationToken),
         };
 
         // Response files (`@file` arguments) are off: `--justification @notes.txt` must store that text, never a file's

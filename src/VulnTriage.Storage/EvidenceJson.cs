@@ -94,7 +94,7 @@ public static class EvidenceJson
     private static Verdict ParseVerdict(string text) =>
         Verdicts.TryParse(text, out var v) ? v : throw new FormatException($"saved evidence has an unknown verdict '{text}'");
 
-    private static string Snake(string pascal)
+    internal static string Snake(string pascal)
     {
         var sb = new StringBuilder(pascal.Length + 8);
         for (var i = 0; i < pascal.Length; i++)

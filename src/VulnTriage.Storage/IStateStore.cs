@@ -86,6 +86,17 @@ public interface IStateStore : IDisposable
     /// minute) unless the store is read-only.
     /// </summary>
     Principal? Authenticate(string token, DateTimeOffset at);
+
+    /// <summary>
+    /// Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until <paramref name="until"/>,
+    /// when nobody holds it, its holder's lease expired before <paramref name="now"/>, or <paramref name="holder"/>
+    /// already holds it. One transaction. Returns whether <paramref name="holder"/> holds it now. (The scheduled triage
+    /// of <c>vulntriage serve</c>: one run at a time, also across servers sharing one database.)
+    /// </summary>
+    bool TryTakeLease(string name, string holder, DateTimeOffset now, DateTimeOffset until);
+
+    /// <summary>Gives up the lease when <paramref name="holder"/> holds it (nothing otherwise).</summary>
+    void ReleaseLease(string name, string holder);
 }
 
 /// <summary>A state store that cannot be opened, migrated, read or written (exit code 3 in the CLI).</summary>

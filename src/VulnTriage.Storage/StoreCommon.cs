@@ -121,6 +121,60 @@ internal static class StoreCommon
     }
 
     /// <summary>
+    /// Numbers the distinct contexts of a run's findings (hosts alike — same hardware, roles, status — serialise alike
+    /// and share one row). Returns, per finding, the number or <c>null</c> (no context), and the (number, JSON) pairs.
+    /// </summary>
+    public static (int?[] Refs, List<(int Id, string Json)> Distinct) ShareContexts(IReadOnlyList<SavedFinding> findings)
+    {
+        var byJson = new Dictionary<string, int>(StringComparer.Ordinal);
+        var distinct = new List<(int, string)>();
+        var refs = new int?[findings.Count];
+        for (var i = 0; i < findings.Count; i++)
+        {
+            if (findings[i].Context is not { } context)
+            {
+                continue;
+            }
+
+            var json = FindingContextJson.Write(context);
+            if (!byJson.TryGetValue(json, out var id))
+            {
+                id = distinct.Count + 1;
+                byJson[json] = id;
+                distinct.Add((id, json));
+            }
+
+            refs[i] = id;
+        }
+
+        return (refs, distinct);
+    }
+
+    public static FindingContext ReadContext(string location, string runId, string json)
+    {
+        try
+        {
+            return FindingContextJson.Read(json);
+        }
+        catch (FormatException e)
+        {
+            throw new StateDatabaseException($"{location}: run {runId}: {e.Message}", e);
+        }
+    }
+
+    public static ImmutableDictionary<string, string> ReadTeams(string location, string runId, string? json)
+    {
+        try
+        {
+            return FindingContextJson.ReadTeams(json);
+        }
+        catch (FormatException e)
+        {
+            throw new StateDatabaseException($"{location}: run {runId}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
     /// The findings of a run as SQLite's <c>INSERT OR REPLACE</c> kept them: one per (advisory, host id), the last one
     /// given winning, in the order of first appearance.
     /// </summary>

@@ -50,7 +50,7 @@ public abstract class StateStoreTests
 
         // Then
         Assert.Equal(Migrations.Count, db.SchemaVersion);
-        Assert.Equal(4, Migrations.Count);
+        Assert.Equal(5, Migrations.Count);
         Assert.Equal(Migrations.Count, Convert.ToInt32(tmp.Scalar("SELECT COUNT(*) FROM schema_version"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -247,6 +247,105 @@ public abstract class StateStoreTests
         Assert.Equal(["cpu.stepping"], e.Missing);
         Assert.Equal("NUL \0 inside", loaded["c"].Evidence[0].Subject);
         Assert.Equal(2L, Convert.ToInt64(tmp.Scalar("SELECT COUNT(*) FROM run_evidence"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Should_Give_Back_The_Host_Context_And_Teams_When_A_Run_Is_Loaded()
+    {
+        // Given: two hosts alike (one context row) and a hostile one; a service → team map
+        using var tmp = NewStore();
+        using var db = tmp.Open();
+        var context = new FindingContext(
+            Core.Inventory.HostStatus.Maintenance,
+            "db <b>one</b>",
+            [new Core.Inventory.RoleRef("Payments", "db")],
+            new Core.Inventory.CloudInfo(Core.Inventory.CloudProvider.Aws, "ec2", "m5.large", "meta.cloud.provider"),
+            [new Core.Inventory.ProcessorFact("GenuineIntel", "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz", new Core.Inventory.CpuSignature(6, 85, 4), 32, 2, "meta.cpu", "meta.cpu family/model/stepping")],
+            "linux",
+            null,
+            [new Core.Inventory.HostLabel("team", "payments-sre", "osquery decorations")],
+            ["hosts.json"],
+            HostEnvironment.Aws,
+            [new ProcessorIdentity(CpuVendor.Intel, "Xeon Scalable", "Gold 6130", 1, "skylake", "Skylake-SP", MarketSegment.Server, false, null, IdentificationConfidence.High, "brand string", "Intel Xeon Gold 6130 CPU @ 2.10GHz", new Core.Inventory.CpuSignature(6, 85, 4))],
+            ["CVE-2017-5705"],
+            new FindingAction(ActionKind.UpdateFirmware, new LocalizedText("Update", "更新"), "INTEL-SA-00086"),
+            new Core.Inventory.PlatformInfo("Dell Inc.", "PowerEdge R740", null, "2.8.1", null, null, null));
+        var hostile = context with { DisplayName = "x\0\u202E<script>", Status = Core.Inventory.HostStatus.PowerOff, HostProcessors = [], Processors = [] };
+        var run = new SavedRun("r-1", TestStore.Now, "hosts.json", "0.1.0", ["INTEL-SA-00086"],
+        [
+            F("a", Verdict.Affected) with { Context = context },
+            F("b", Verdict.Affected) with { Context = context with { } },
+            F("c", Verdict.Unknown) with { Context = hostile },
+            F("d", Verdict.Unknown),
+        ])
+        {
+            ServiceTeams = ImmutableDictionary<string, string>.Empty.Add("Payments", "payments-sre"),
+        };
+
+        // When
+        db.SaveRun(run);
+        var loaded = db.LoadRun("r-1")!;
+        var byName = loaded.Findings.ToDictionary(f => f.HostName);
+
+        // Then: field by field through the JSON form, hosts alike stored once, and the finding rebuilt for the writers
+        Assert.Equal(FindingContextJson.Write(context), FindingContextJson.Write(byName["a"].Context!));
+        Assert.Equal(FindingContextJson.Write(hostile), FindingContextJson.Write(byName["c"].Context!));
+        Assert.Null(byName["d"].Context);
+        Assert.Equal(2L, Convert.ToInt64(tmp.Scalar("SELECT COUNT(*) FROM run_contexts"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("payments-sre", loaded.ServiceTeams["Payments"]);
+        var finding = byName["a"].ToFinding();
+        Assert.Equal(Core.Inventory.HostStatus.Maintenance, finding.Host.Status);
+        Assert.Equal("Gold 6130", finding.Processors[0].ModelNumber);
+        Assert.Equal(new Core.Inventory.CpuSignature(6, 85, 4), finding.Host.Processors[0].Signature);
+        Assert.Equal(ActionKind.UpdateFirmware, finding.Action.Kind);
+        Assert.Equal("更新", finding.Action.Detail!.Ja);
+        Assert.Equal(HostEnvironment.Aws, finding.Environment);
+        Assert.Equal(Core.Inventory.HostStatus.Unknown, byName["d"].ToFinding().Host.Status);
+    }
+
+    [Fact]
+    public void Should_Give_The_Lease_To_One_Holder_Until_It_Expires_Or_Is_Released()
+    {
+        // Given
+        using var tmp = NewStore();
+        using var a = tmp.Open();
+        using var b = tmp.Open();
+        var now = TestStore.Now;
+
+        // When / Then: a takes it; b cannot while it lasts; a renews; b takes it once it expired; a released nothing of b's
+        Assert.True(a.TryTakeLease("triage", "server-a", now, now.AddMinutes(5)));
+        Assert.False(b.TryTakeLease("triage", "server-b", now.AddMinutes(1), now.AddMinutes(6)));
+        Assert.True(a.TryTakeLease("triage", "server-a", now.AddMinutes(2), now.AddMinutes(7)));
+        Assert.False(b.TryTakeLease("triage", "server-b", now.AddMinutes(6), now.AddMinutes(11)));
+        Assert.True(b.TryTakeLease("triage", "server-b", now.AddMinutes(8), now.AddMinutes(13)));
+        a.ReleaseLease("triage", "server-a");
+        Assert.False(a.TryTakeLease("triage", "server-a", now.AddMinutes(9), now.AddMinutes(14)));
+        b.ReleaseLease("triage", "server-b");
+        Assert.True(a.TryTakeLease("triage", "server-a", now.AddMinutes(9), now.AddMinutes(14)));
+    }
+
+    [Fact]
+    public void Should_Give_The_Lease_To_Exactly_One_When_Eight_Servers_Race_For_It()
+    {
+        // Given
+        using var tmp = NewStore();
+        using (tmp.Open())
+        {
+        }
+
+        // When
+        var winners = 0;
+        Parallel.For(0, 8, i =>
+        {
+            using var db = tmp.Open();
+            if (db.TryTakeLease("triage", "server-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), TestStore.Now, TestStore.Now.AddMinutes(5)))
+            {
+                Interlocked.Increment(ref winners);
+            }
+        });
+
+        // Then
+        Assert.Equal(1, winners);
     }
 
     [Fact]

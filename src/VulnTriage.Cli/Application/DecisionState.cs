@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using VulnTriage.Core.Decisions;
 using VulnTriage.Core.Reporting;
 using VulnTriage.Storage;
 
@@ -16,20 +15,8 @@ internal static class DecisionState
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(state);
-        var outcome = DecisionApplier.Apply(report.Findings, state.Decisions());
-        report = report with { Findings = outcome.Findings, StaleDecisions = outcome.Stale };
-
-        if (save)
-        {
-            state.SaveRun(new SavedRun(
-                ids.NewId("r"),
-                report.GeneratedAt,
-                report.Inventory.Source,
-                report.ToolVersion,
-                [.. report.Advisories.Select(a => a.Id)],
-                [.. report.Findings.Select(SavedFinding.From)]));
-        }
-
+        ArgumentNullException.ThrowIfNull(ids);
+        report = SavedRuns.ApplyAndSave(report, state, save ? ids.NewId("r") : null);
         var progress = report.Advisories.SelectMany(a => state.Progress(a.Id)).ToImmutableArray();
         return progress.IsEmpty ? report : report with { Progress = progress };
     }

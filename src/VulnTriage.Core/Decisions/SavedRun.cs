@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using VulnTriage.Core.Identification;
+using VulnTriage.Core.Inventory;
 using VulnTriage.Core.Matching;
 using VulnTriage.Core.Reporting;
 
@@ -31,6 +33,53 @@ public sealed record SavedFinding(
     /// </summary>
     public ImmutableArray<Evidence> Evidence { get; init; } = [];
 
+    /// <summary>
+    /// What the finding knew of its host and evaluation besides verdict and evidence (status, roles, processors, cloud,
+    /// environment, CVEs, next action), so a saved run renders as the report did; <c>null</c> for runs saved before schema 5.
+    /// </summary>
+    public FindingContext? Context { get; init; }
+
+    /// <summary>
+    /// The finding as the triage made it, rebuilt from the saved record: the same <see cref="Finding"/> the report
+    /// writers take. <paramref name="decision"/> is the applied decision (<see cref="DecisionId"/>), when known. A run
+    /// saved before schema 5 has no <see cref="Context"/>: its host status is unknown, its roles come from the selector
+    /// target, and its next action is "collect facts" when the verdict needs action.
+    /// </summary>
+    public Finding ToFinding(Decision? decision = null)
+    {
+        var c = Context;
+        var roles = c is not null ? c.Roles
+            : [.. (Target?.Roles.IsDefault ?? true ? [] : Target.Roles)
+                .Select(r => r.IndexOf(':', StringComparison.Ordinal) is var i and > 0 ? new RoleRef(r[..i], r[(i + 1)..]) : new RoleRef(r, ""))];
+        var host = new Host(
+            HostId,
+            HostName,
+            c?.DisplayName,
+            c?.Status ?? HostStatus.Unknown,
+            false,
+            roles,
+            c?.Cloud,
+            c?.HostProcessors ?? [],
+            c?.OsName,
+            c?.CpuFactsNote,
+            c?.Labels ?? [],
+            c is null || c.Sources.IsDefaultOrEmpty ? null : new HostProvenance(c.Sources, []));
+        var action = c?.Action ?? (DecisionApplier.NeedsAction(Verdict) ? FindingAction.CollectFacts : FindingAction.None);
+        return new Finding(
+            AdvisoryId,
+            host,
+            Verdict,
+            Stage,
+            c?.Environment ?? HostEnvironment.OnPremises,
+            c?.Processors ?? [],
+            Evidence.IsDefault ? [] : Evidence,
+            c?.Cves ?? [],
+            action,
+            c?.Platform,
+            Machine,
+            decision is not null && string.Equals(decision.Id, DecisionId, StringComparison.Ordinal) ? decision : null);
+    }
+
     /// <summary>The saved form of a finding.</summary>
     public static SavedFinding From(Finding finding)
     {
@@ -47,7 +96,67 @@ public sealed record SavedFinding(
             SelectorTarget.From(finding))
         {
             Evidence = finding.Evidence.IsDefault ? [] : finding.Evidence,
+            Context = FindingContext.From(finding),
         };
+    }
+}
+
+/// <summary>
+/// What a saved finding keeps of its host and its evaluation besides the verdict, the stage and the evidence: the host's
+/// status, display name, roles, cloud, processors (as the inventory gave them, with their sources), OS, labels and
+/// inventory sources; the environment, the identified processors, the CVEs, the next action and the DMI platform. Host
+/// id and name are not part of it, so hosts alike share one stored context.
+/// </summary>
+/// <param name="Status">Mackerel status.</param>
+/// <param name="DisplayName">Display name, when set.</param>
+/// <param name="Roles">Roles (service and role).</param>
+/// <param name="Cloud">Cloud facts, when a cloud instance.</param>
+/// <param name="HostProcessors">Processors as the inventory reported them, with where each was read.</param>
+/// <param name="OsName">Operating system name.</param>
+/// <param name="CpuFactsNote">Why CPU facts are missing, when they are.</param>
+/// <param name="Labels">Host labels.</param>
+/// <param name="Sources">The inventories the host was read from.</param>
+/// <param name="Environment">Where the host runs.</param>
+/// <param name="Processors">The identified processors.</param>
+/// <param name="Cves">The CVEs the verdict concerns.</param>
+/// <param name="Action">The next action.</param>
+/// <param name="Platform">The DMI platform, when known.</param>
+public sealed record FindingContext(
+    HostStatus Status,
+    string? DisplayName,
+    ImmutableArray<RoleRef> Roles,
+    CloudInfo? Cloud,
+    ImmutableArray<ProcessorFact> HostProcessors,
+    string? OsName,
+    string? CpuFactsNote,
+    ImmutableArray<HostLabel> Labels,
+    ImmutableArray<string> Sources,
+    HostEnvironment Environment,
+    ImmutableArray<ProcessorIdentity> Processors,
+    ImmutableArray<string> Cves,
+    FindingAction Action,
+    PlatformInfo? Platform)
+{
+    /// <summary>The context of a finding.</summary>
+    public static FindingContext From(Finding finding)
+    {
+        ArgumentNullException.ThrowIfNull(finding);
+        var h = finding.Host;
+        return new FindingContext(
+            h.Status,
+            h.DisplayName,
+            h.Roles.IsDefault ? [] : h.Roles,
+            h.Cloud,
+            h.Processors.IsDefault ? [] : h.Processors,
+            h.OsName,
+            h.CpuFactsNote,
+            h.Labels.IsDefault ? [] : h.Labels,
+            h.Provenance?.Sources is { IsDefault: false } sources ? sources : [],
+            finding.Environment,
+            finding.Processors.IsDefault ? [] : finding.Processors,
+            finding.Cves.IsDefault ? [] : finding.Cves,
+            finding.Action,
+            finding.Platform);
     }
 }
 
@@ -71,6 +180,9 @@ public sealed record SavedRun(
     /// with its error and no findings, never half-saved; diffs and progress skip it.
     /// </summary>
     public string? Error { get; init; }
+
+    /// <summary>The owning team per Mackerel service, as the triage read it from service memos (empty when unknown).</summary>
+    public ImmutableDictionary<string, string> ServiceTeams { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary>Whether the run failed (<see cref="Error"/> is set).</summary>
     public bool Failed => Error is not null;

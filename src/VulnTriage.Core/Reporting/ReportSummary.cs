@@ -288,9 +288,18 @@ public sealed record ReportSummary(
         return result.ToImmutable();
     }
 
-    private static ImmutableArray<ActionGroup> Group(List<Finding> findings, GroupBy groupBy, string lang, ImmutableDictionary<string, string>? teams)
+    private static ImmutableArray<ActionGroup> Group(List<Finding> findings, GroupBy groupBy, string lang, ImmutableDictionary<string, string>? teams) =>
+        GroupFindings(findings.Where(f => f.Verdict.FailRank() < 3), groupBy, lang, teams);
+
+    /// <summary>
+    /// Groups <paramref name="findings"/> (all of them, whatever their verdict) as the report groups the hosts that need
+    /// action: by service (or service:role), labelled with the owning team when known, hosts without a service last; a
+    /// host in several services is listed in each. The dashboard groups a filtered list this way.
+    /// </summary>
+    public static ImmutableArray<ActionGroup> GroupFindings(IEnumerable<Finding> findings, GroupBy groupBy, string lang, ImmutableDictionary<string, string>? teams)
     {
-        var needing = findings.Where(f => f.Verdict.FailRank() < 3).ToList();
+        ArgumentNullException.ThrowIfNull(findings);
+        var needing = findings.ToList();
         if (needing.Count == 0)
         {
             return [];

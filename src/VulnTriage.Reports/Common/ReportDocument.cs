@@ -475,17 +475,8 @@ internal static class ReportDocument
         if (progress.Count > 0 && maxRuns < int.MaxValue)
         {
             // The grouped layout: the latest runs, as a line chart in HTML and its numbers as a table.
-            var runs = progress.Skip(Math.Max(0, progress.Count - maxRuns)).ToList();
             sink.Heading(level + 1, l.ProgressTitle);
-            var present = Verdicts.All.Where(v => runs.Any(r => r.Counts.Get(v) > 0)).ToList();
-            sink.Chart(new ReportChart(
-                ChartKind.Lines,
-                l.ChartProgressAria,
-                l.Saved,
-                [.. runs.Select(r => ReportFormatting.Timestamp(r.SavedAt))],
-                [.. present.Select(v => new ChartSeries(ReportSentences.VerdictLabel(v, l.Lang), v, [.. runs.Select(r => r.Counts.Get(v))]))],
-                null,
-                [(l.Run, [.. runs.Select(r => r.RunId)])]));
+            sink.Chart(ProgressChart(progress, maxRuns, l));
         }
         else if (progress.Count > 0)
         {
@@ -604,10 +595,28 @@ internal static class ReportDocument
     }
 
     /// <summary>
+    /// Hosts per verdict over the latest <paramref name="maxRuns"/> saved runs (the verdicts some run has): a line chart in
+    /// HTML (and on the dashboard), a table in Markdown.
+    /// </summary>
+    internal static ReportChart ProgressChart(IReadOnlyList<Core.Decisions.RunProgress> progress, int maxRuns, Labels l)
+    {
+        var runs = progress.Skip(Math.Max(0, progress.Count - maxRuns)).ToList();
+        var present = Verdicts.All.Where(v => runs.Any(r => r.Counts.Get(v) > 0)).ToList();
+        return new ReportChart(
+            ChartKind.Lines,
+            l.ChartProgressAria,
+            l.Saved,
+            [.. runs.Select(r => ReportFormatting.Timestamp(r.SavedAt))],
+            [.. present.Select(v => new ChartSeries(ReportSentences.VerdictLabel(v, l.Lang), v, [.. runs.Select(r => r.Counts.Get(v))]))],
+            null,
+            [(l.Run, [.. runs.Select(r => r.RunId)])]);
+    }
+
+    /// <summary>
     /// The teams' hosts per verdict (the largest teams by hosts needing action, the rest summed in one row), with the
     /// fleet's totals as the last row: a stacked bar chart in HTML, a table in Markdown.
     /// </summary>
-    private static ReportChart TeamChart(AdvisorySummary summary, Labels l)
+    internal static ReportChart TeamChart(AdvisorySummary summary, Labels l)
     {
         var teams = summary.Teams.IsDefault ? [] : summary.Teams;
         var shown = teams.Length <= ReportLayout.ConclusionTeams + 1

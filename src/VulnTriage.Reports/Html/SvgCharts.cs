@@ -6,8 +6,11 @@ using VulnTriage.Reports.Common;
 namespace VulnTriage.Reports.Html;
 
 /// <summary>
-/// Inline SVG for the HTML report: no script, no external resource, sizes from the numbers only. Every piece of text
-/// (team names come from the inventory) goes through the page's encoder, in attributes and in elements alike.
+/// Inline SVG for the HTML report and the dashboard (<c>vulntriage serve</c>): no script, no external resource, sizes
+/// from the numbers only. Every piece of text (team names come from the inventory) goes through the page's encoder, in
+/// attributes and in elements alike. The report is one self-contained file, so its charts carry their own style
+/// attribute; the dashboard's Content-Security-Policy refuses style attributes, so there (<c>inlineStyle: false</c>)
+/// the chart has the class <c>chart</c> and the server's stylesheet sizes it.
 /// </summary>
 internal static class SvgCharts
 {
@@ -30,14 +33,14 @@ internal static class SvgCharts
         _ => "#8c959f",
     };
 
-    public static string StackedBars(ReportChart chart, Func<string?, string> encode)
+    public static string StackedBars(ReportChart chart, Func<string?, string> encode, bool inlineStyle = true)
     {
         var totals = Enumerable.Range(0, chart.Categories.Count).Select(i => chart.Series.Sum(s => s.Values[i])).ToList();
         var max = Math.Max(1, totals.Count == 0 ? 1 : totals.Max());
         var barArea = Width - LabelWidth - 80;
         var height = LegendHeight + (chart.Categories.Count * Row) + 8;
         var svg = new StringBuilder();
-        Open(svg, height, chart.Description, encode);
+        Open(svg, height, chart.Description, encode, inlineStyle);
         Legend(svg, chart, encode);
         for (var i = 0; i < chart.Categories.Count; i++)
         {
@@ -66,7 +69,7 @@ internal static class SvgCharts
         return svg.Append("</svg>\n").ToString();
     }
 
-    public static string Lines(ReportChart chart, Func<string?, string> encode)
+    public static string Lines(ReportChart chart, Func<string?, string> encode, bool inlineStyle = true)
     {
         const int height = 250, left = 56, right = 24, top = LegendHeight + 10, bottom = 44;
         var plotWidth = Width - left - right;
@@ -77,7 +80,7 @@ internal static class SvgCharts
         double Y(int v) => top + plotHeight - ((double)v / max * plotHeight);
 
         var svg = new StringBuilder();
-        Open(svg, height, chart.Description, encode);
+        Open(svg, height, chart.Description, encode, inlineStyle);
         Legend(svg, chart, encode);
 
         // Axes, the top value and the first and last run under the axis.
@@ -119,8 +122,54 @@ internal static class SvgCharts
         return svg.Append("</svg>\n").ToString();
     }
 
-    private static void Open(StringBuilder svg, int height, string description, Func<string?, string> encode) =>
-        svg.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" style=\"max-width:100%;height:auto;font-size:12px\" role=\"img\" aria-label=\""))
+    /// <summary>
+    /// The same numbers as <see cref="Lines"/> in a table cell (the dashboard's overview): one line per series and a dot on
+    /// its latest value, no legend or axis; the numbers per run are in its title. Always styled by class (<c>chart spark</c>).
+    /// </summary>
+    public static string Sparkline(ReportChart chart, Func<string?, string> encode)
+    {
+        const int width = 240, height = 64, pad = 4;
+        var n = chart.Categories.Count;
+        var max = Math.Max(1, chart.Series.SelectMany(s => s.Values).DefaultIfEmpty(0).Max());
+        double X(int i) => n <= 1 ? width / 2.0 : pad + ((double)i / (n - 1) * (width - (2 * pad)));
+        double Y(int v) => height - pad - ((double)v / max * (height - (2 * pad)));
+        var title = new StringBuilder(chart.Description);
+        for (var i = 0; i < n; i++)
+        {
+            title.Append(i == 0 ? ": " : "; ").Append(chart.Categories[i]).Append(' ')
+                .AppendJoin(", ", chart.Series.Select(s => $"{s.Label} {ReportChart.Number(s.Values[i])}"));
+        }
+
+        var svg = new StringBuilder()
+            .Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart spark\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\""))
+            .Append(encode(chart.Description)).Append("\">\n<title>").Append(encode(title.ToString())).Append("</title>\n");
+        foreach (var series in chart.Series)
+        {
+            var colour = Colour(series.Verdict);
+            if (n > 1)
+            {
+                svg.Append(Inv($"<polyline class=\"line\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\""));
+                for (var i = 0; i < n; i++)
+                {
+                    svg.Append(Inv($"{(i > 0 ? " " : "")}{X(i):0.#},{Y(series.Values[i]):0.#}"));
+                }
+
+                svg.Append("\"/>\n");
+            }
+
+            if (n > 0)
+            {
+                svg.Append(Inv($"<circle cx=\"{X(n - 1):0.#}\" cy=\"{Y(series.Values[n - 1]):0.#}\" r=\"2.5\" fill=\"{colour}\"/>\n"));
+            }
+        }
+
+        return svg.Append("</svg>\n").ToString();
+    }
+
+    private static void Open(StringBuilder svg, int height, string description, Func<string?, string> encode, bool inlineStyle) =>
+        svg.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" "))
+            .Append(inlineStyle ? "style=\"max-width:100%;height:auto;font-size:12px\"" : "class=\"chart\"")
+            .Append(" role=\"img\" aria-label=\"")
             .Append(encode(description)).Append("\">\n<title>").Append(encode(description)).Append("</title>\n");
 
     private static void Legend(StringBuilder svg, ReportChart chart, Func<string?, string> encode)

@@ -305,6 +305,15 @@ public sealed class JsonReportWriter : IReportWriter
         w.WriteEndObject();
     }
 
+    /// <summary>One finding as the report's <c>findings[]</c> item (schema <c>#/$defs/finding</c>); the dashboard's API writes these.</summary>
+    internal static void WriteFindingObject(Utf8JsonWriter w, Finding f, string lang) => WriteFinding(w, f, lang);
+
+    /// <summary>One decision as the report's <c>#/$defs/decision</c>.</summary>
+    internal static void WriteDecisionObject(Utf8JsonWriter w, Decision d) => WriteDecision(w, d);
+
+    /// <summary>The report's JSON writer options (indented, readable Unicode, markup characters escaped).</summary>
+    internal static JsonWriterOptions WriterOptions(bool indented) => new() { Indented = indented, NewLine = "\n", Encoder = Encoder };
+
     private static void WriteFinding(Utf8JsonWriter w, Finding f, string lang, SegmentCache? segments = null)
     {
         w.WriteStartObject();

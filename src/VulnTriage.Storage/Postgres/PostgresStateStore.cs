@@ -158,9 +158,11 @@ public sealed class PostgresStateStore : IStateStore
         StoreCommon.CheckRun(run);
         var findings = StoreCommon.LastPerHost(run.Findings);
         var (refs, distinct) = StoreCommon.ShareEvidence(findings);
+        var (contextRefs, contexts) = StoreCommon.ShareContexts(findings);
         Write((conn, tx) =>
         {
-            using var insertRun = new NpgsqlCommand("INSERT INTO runs (id, saved_at, inventory, tool_version, error) VALUES (@id, @at, @inv, @ver, @err) RETURNING seq", conn, tx);
+            using var insertRun = new NpgsqlCommand("INSERT INTO runs (id, saved_at, inventory, tool_version, error, teams) VALUES (@id, @at, @inv, @ver, @err, @teams) RETURNING seq", conn, tx);
+            insertRun.Parameters.AddWithValue("teams", NpgsqlDbType.Text, (object?)TextOrNull(FindingContextJson.WriteTeams(run.ServiceTeams)) ?? DBNull.Value);
             insertRun.Parameters.AddWithValue("id", Text(run.Id));
             insertRun.Parameters.AddWithValue("at", run.SavedAt.ToUniversalTime());
             insertRun.Parameters.AddWithValue("inv", Text(run.Inventory));
@@ -190,7 +192,20 @@ public sealed class PostgresStateStore : IStateStore
                 copy.Complete();
             }
 
-            using (var copy = conn.BeginBinaryImport("COPY run_findings (run_seq, advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target, evidence_id) FROM STDIN (FORMAT BINARY)"))
+            using (var copy = conn.BeginBinaryImport("COPY run_contexts (run_seq, id, context) FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var (id, json) in contexts)
+                {
+                    copy.StartRow();
+                    copy.Write(seq, NpgsqlDbType.Bigint);
+                    copy.Write(id, NpgsqlDbType.Integer);
+                    copy.Write(json, NpgsqlDbType.Text);
+                }
+
+                copy.Complete();
+            }
+
+            using (var copy = conn.BeginBinaryImport("COPY run_findings (run_seq, advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target, evidence_id, context_id) FROM STDIN (FORMAT BINARY)"))
             {
                 for (var i = 0; i < findings.Count; i++)
                 {
@@ -210,6 +225,15 @@ public sealed class PostgresStateStore : IStateStore
                     if (refs[i] is { } evidenceId)
                     {
                         copy.Write(evidenceId, NpgsqlDbType.Integer);
+                    }
+                    else
+                    {
+                        copy.WriteNull();
+                    }
+
+                    if (contextRefs[i] is { } contextId)
+                    {
+                        copy.Write(contextId, NpgsqlDbType.Integer);
                     }
                     else
                     {
@@ -268,12 +292,12 @@ public sealed class PostgresStateStore : IStateStore
     {
         // One snapshot for the head and the rows (REPEATABLE READ), as SQLite's single connection gives.
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        using var head = new NpgsqlCommand("SELECT seq, saved_at, inventory, tool_version, error FROM runs WHERE id = @id", conn, tx);
+        using var head = new NpgsqlCommand("SELECT seq, saved_at, inventory, tool_version, error, teams FROM runs WHERE id = @id", conn, tx);
         head.Parameters.AddWithValue("id", Text(runId));
         long seq;
         DateTimeOffset at;
         string inventory, version;
-        string? failure;
+        string? failure, teams;
         using (var r = head.ExecuteReader())
         {
             if (!r.Read())
@@ -286,6 +310,7 @@ public sealed class PostgresStateStore : IStateStore
             inventory = r.GetString(2);
             version = r.GetString(3);
             failure = r.IsDBNull(4) ? null : r.GetString(4);
+            teams = r.IsDBNull(5) ? null : r.GetString(5);
         }
 
         var advisories = ImmutableArray.CreateBuilder<string>();
@@ -310,9 +335,20 @@ public sealed class PostgresStateStore : IStateStore
             }
         }
 
+        var contexts = new Dictionary<int, FindingContext>();
+        using (var cmd = new NpgsqlCommand("SELECT id, context FROM run_contexts WHERE run_seq = @seq", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("seq", seq);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                contexts[r.GetInt32(0)] = StoreCommon.ReadContext(Location, runId, r.GetString(1));
+            }
+        }
+
         var findings = ImmutableArray.CreateBuilder<SavedFinding>();
         using (var cmd = new NpgsqlCommand("""
-            SELECT advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target, evidence_id
+            SELECT advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target, evidence_id, context_id
             FROM run_findings WHERE run_seq = @seq ORDER BY advisory_id COLLATE "C", host_id COLLATE "C"
             """, conn, tx))
         {
@@ -333,12 +369,17 @@ public sealed class PostgresStateStore : IStateStore
                     r.IsDBNull(9) ? null : TargetJson.Read(r.GetString(9)))
                 {
                     Evidence = r.IsDBNull(10) ? [] : evidence.GetValueOrDefault(r.GetInt32(10), []),
+                    Context = r.IsDBNull(11) ? null : contexts.GetValueOrDefault(r.GetInt32(11)),
                 });
             }
         }
 
         tx.Commit();
-        return new SavedRun(runId, at, inventory, version, advisories.ToImmutable(), findings.ToImmutable()) { Error = failure };
+        return new SavedRun(runId, at, inventory, version, advisories.ToImmutable(), findings.ToImmutable())
+        {
+            Error = failure,
+            ServiceTeams = StoreCommon.ReadTeams(Location, runId, teams),
+        };
     });
 
     /// <inheritdoc />
@@ -485,6 +526,38 @@ public sealed class PostgresStateStore : IStateStore
 
         return new Principal(id, row.Name, row.Role);
     }
+
+    /// <inheritdoc />
+    public bool TryTakeLease(string name, string holder, DateTimeOffset now, DateTimeOffset until)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        var taken = false;
+        Write((conn, tx) =>
+        {
+            // One statement: the row is locked by the upsert, so two servers racing for an expired lease get one winner.
+            using var cmd = new NpgsqlCommand("""
+                INSERT INTO leases (name, holder, expires_at) VALUES (@name, @holder, @until)
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE leases.holder = excluded.holder OR leases.expires_at < @now
+                """, conn, tx);
+            cmd.Parameters.AddWithValue("name", Text(name));
+            cmd.Parameters.AddWithValue("holder", Text(holder));
+            cmd.Parameters.AddWithValue("until", until.ToUniversalTime());
+            cmd.Parameters.AddWithValue("now", now.ToUniversalTime());
+            taken = cmd.ExecuteNonQuery() == 1;
+        });
+        return taken;
+    }
+
+    /// <inheritdoc />
+    public void ReleaseLease(string name, string holder) => Write((conn, tx) =>
+    {
+        using var cmd = new NpgsqlCommand("DELETE FROM leases WHERE name = @name AND holder = @holder", conn, tx);
+        cmd.Parameters.AddWithValue("name", Text(name));
+        cmd.Parameters.AddWithValue("holder", Text(holder));
+        cmd.ExecuteNonQuery();
+    });
 
     /// <inheritdoc />
     public void Dispose() => _source.Dispose();

@@ -20,7 +20,7 @@ public sealed class SqliteStateStore : IStateStore
     /// <summary>How long a write waits for another process's lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] FindingColumns = ["$adv", "$hid", "$hname", "$v", "$s", "$mv", "$ms", "$d", "$c", "$t", "$e"];
+    private static readonly string[] FindingColumns = ["$adv", "$hid", "$hname", "$v", "$s", "$mv", "$ms", "$d", "$c", "$t", "$e", "$x"];
 
     private readonly SqliteConnection _connection;
     private readonly int _schema;
@@ -199,9 +199,11 @@ public sealed class SqliteStateStore : IStateStore
         StoreCommon.CheckRun(run);
         var findings = StoreCommon.LastPerHost(run.Findings);
         var (refs, distinct) = StoreCommon.ShareEvidence(findings);
+        var (contextRefs, contexts) = StoreCommon.ShareContexts(findings);
         Write(tx =>
         {
-            using var insertRun = Command(tx, "INSERT INTO runs (id, saved_at, inventory, tool_version, error) VALUES ($id, $at, $inv, $ver, $err) RETURNING seq");
+            using var insertRun = Command(tx, "INSERT INTO runs (id, saved_at, inventory, tool_version, error, teams) VALUES ($id, $at, $inv, $ver, $err, $teams) RETURNING seq");
+            insertRun.Parameters.AddWithValue("$teams", (object?)FindingContextJson.WriteTeams(run.ServiceTeams) ?? DBNull.Value);
             insertRun.Parameters.AddWithValue("$id", run.Id);
             insertRun.Parameters.AddWithValue("$at", StoreCommon.Time(run.SavedAt));
             insertRun.Parameters.AddWithValue("$inv", run.Inventory);
@@ -229,12 +231,23 @@ public sealed class SqliteStateStore : IStateStore
                 insertEvidence.ExecuteNonQuery();
             }
 
+            using var insertContext = Command(tx, "INSERT INTO run_contexts (run_seq, id, context) VALUES ($seq, $id, $x)");
+            insertContext.Parameters.AddWithValue("$seq", seq);
+            var contextIdParam = insertContext.Parameters.Add("$id", SqliteType.Integer);
+            var contextParam = insertContext.Parameters.Add("$x", SqliteType.Text);
+            foreach (var (id, json) in contexts)
+            {
+                contextIdParam.Value = id;
+                contextParam.Value = json;
+                insertContext.ExecuteNonQuery();
+            }
+
             using var insert = Command(tx, """
-                INSERT OR REPLACE INTO run_findings (run_seq, advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target, evidence_id)
-                VALUES ($seq, $adv, $hid, $hname, $v, $s, $mv, $ms, $d, $c, $t, $e)
+                INSERT OR REPLACE INTO run_findings (run_seq, advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, target, evidence_id, context_id)
+                VALUES ($seq, $adv, $hid, $hname, $v, $s, $mv, $ms, $d, $c, $t, $e, $x)
                 """);
             insert.Parameters.AddWithValue("$seq", seq);
-            var p = FindingColumns.Select(n => insert.Parameters.Add(n, n == "$e" ? SqliteType.Integer : SqliteType.Text)).ToArray();
+            var p = FindingColumns.Select(n => insert.Parameters.Add(n, n is "$e" or "$x" ? SqliteType.Integer : SqliteType.Text)).ToArray();
             insert.Prepare();
             for (var i = 0; i < findings.Count; i++)
             {
@@ -250,6 +263,7 @@ public sealed class SqliteStateStore : IStateStore
                 p[8].Value = JsonSerializer.Serialize(f.Clauses.IsDefault ? [] : f.Clauses.ToArray());
                 p[9].Value = f.Target is { } target ? TargetJson.Write(target) : DBNull.Value;
                 p[10].Value = (object?)refs[i] ?? DBNull.Value;
+                p[11].Value = (object?)contextRefs[i] ?? DBNull.Value;
                 insert.ExecuteNonQuery();
             }
         });
@@ -302,12 +316,13 @@ public sealed class SqliteStateStore : IStateStore
     public SavedRun? LoadRun(string runId) => Read(() =>
     {
         var error = _schema >= 4 ? "error" : "NULL";
-        using var head = Command(null, $"SELECT seq, saved_at, inventory, tool_version, {error} FROM runs WHERE id = $id");
+        var teamsColumn = _schema >= 5 ? "teams" : "NULL";
+        using var head = Command(null, $"SELECT seq, saved_at, inventory, tool_version, {error}, {teamsColumn} FROM runs WHERE id = $id");
         head.Parameters.AddWithValue("$id", runId);
         long seq;
         DateTimeOffset at;
         string inventory, version;
-        string? failure;
+        string? failure, teams;
         using (var r = head.ExecuteReader())
         {
             if (!r.Read())
@@ -320,6 +335,7 @@ public sealed class SqliteStateStore : IStateStore
             inventory = r.GetString(2);
             version = r.GetString(3);
             failure = r.IsDBNull(4) ? null : r.GetString(4);
+            teams = r.IsDBNull(5) ? null : r.GetString(5);
         }
 
         var advisories = ImmutableArray.CreateBuilder<string>();
@@ -345,10 +361,23 @@ public sealed class SqliteStateStore : IStateStore
             }
         }
 
+        var contexts = new Dictionary<long, FindingContext>();
+        if (_schema >= 5)
+        {
+            using var cmd = Command(null, "SELECT id, context FROM run_contexts WHERE run_seq = $seq");
+            cmd.Parameters.AddWithValue("$seq", seq);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                contexts[r.GetInt64(0)] = StoreCommon.ReadContext(Path, runId, r.GetString(1));
+            }
+        }
+
         var findings = ImmutableArray.CreateBuilder<SavedFinding>();
         var target = _schema >= 2 ? "target" : "NULL";
         var evidenceId = _schema >= 4 ? "evidence_id" : "NULL";
-        using (var cmd = Command(null, $"SELECT advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, {target}, {evidenceId} FROM run_findings WHERE run_seq = $seq ORDER BY advisory_id, host_id"))
+        var contextId = _schema >= 5 ? "context_id" : "NULL";
+        using (var cmd = Command(null, $"SELECT advisory_id, host_id, host_name, verdict, stage, machine_verdict, machine_stage, decision_id, clauses, {target}, {evidenceId}, {contextId} FROM run_findings WHERE run_seq = $seq ORDER BY advisory_id, host_id"))
         {
             cmd.Parameters.AddWithValue("$seq", seq);
             using var r = cmd.ExecuteReader();
@@ -367,11 +396,16 @@ public sealed class SqliteStateStore : IStateStore
                     r.IsDBNull(9) ? null : TargetJson.Read(r.GetString(9)))
                 {
                     Evidence = r.IsDBNull(10) ? [] : evidence.GetValueOrDefault(r.GetInt64(10), []),
+                    Context = r.IsDBNull(11) ? null : contexts.GetValueOrDefault(r.GetInt64(11)),
                 });
             }
         }
 
-        return new SavedRun(runId, at, inventory, version, advisories.ToImmutable(), findings.ToImmutable()) { Error = failure };
+        return new SavedRun(runId, at, inventory, version, advisories.ToImmutable(), findings.ToImmutable())
+        {
+            Error = failure,
+            ServiceTeams = StoreCommon.ReadTeams(Path, runId, teams),
+        };
     });
 
     /// <inheritdoc />
@@ -510,6 +544,38 @@ public sealed class SqliteStateStore : IStateStore
 
         return new Principal(id, row.Name, row.Role);
     }
+
+    /// <inheritdoc />
+    public bool TryTakeLease(string name, string holder, DateTimeOffset now, DateTimeOffset until)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        var taken = false;
+        Write(tx =>
+        {
+            // ISO 8601 UTC text with a fixed width compares in time order.
+            using var cmd = Command(tx, """
+                INSERT INTO leases (name, holder, expires_at) VALUES ($name, $holder, $until)
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE leases.holder = excluded.holder OR leases.expires_at < $now
+                """);
+            cmd.Parameters.AddWithValue("$name", name);
+            cmd.Parameters.AddWithValue("$holder", holder);
+            cmd.Parameters.AddWithValue("$until", StoreCommon.Time(until));
+            cmd.Parameters.AddWithValue("$now", StoreCommon.Time(now));
+            taken = cmd.ExecuteNonQuery() == 1;
+        });
+        return taken;
+    }
+
+    /// <inheritdoc />
+    public void ReleaseLease(string name, string holder) => Write(tx =>
+    {
+        using var cmd = Command(tx, "DELETE FROM leases WHERE name = $name AND holder = $holder");
+        cmd.Parameters.AddWithValue("$name", name);
+        cmd.Parameters.AddWithValue("$holder", holder);
+        cmd.ExecuteNonQuery();
+    });
 
     /// <summary>Runs <c>PRAGMA integrity_check</c>; returns <c>ok</c> when the file is sound.</summary>
     public string IntegrityCheck()

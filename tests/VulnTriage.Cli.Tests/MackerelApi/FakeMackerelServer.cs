@@ -57,6 +57,9 @@ internal sealed class FakeMackerelServer : IDisposable
     /// <summary>Services as <c>GET /api/v0/services</c> returns them.</summary>
     public List<JsonObject> Services { get; } = [];
 
+    /// <summary>The bodies of <c>POST /api/v0/graph-annotations</c>, in arrival order.</summary>
+    public ConcurrentQueue<string> Annotations { get; } = new();
+
     /// <summary>Every request's path and query, in arrival order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -158,7 +161,16 @@ internal sealed class FakeMackerelServer : IDisposable
 
         var path = url.AbsolutePath;
         var query = System.Web.HttpUtility.ParseQueryString(url.Query);
-        if (path == "/api/v0/hosts")
+        if (path == "/api/v0/graph-annotations" && context.Request.HttpMethod == "POST")
+        {
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            Annotations.Enqueue(body);
+            var annotation = JsonNode.Parse(body)!.AsObject();
+            annotation["id"] = "3JwREyrZGQ" + Annotations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteJsonAsync(context, 200, annotation.ToJsonString());
+        }
+        else if (path == "/api/v0/hosts")
         {
             var statuses = query.GetValues("status") ?? ["working", "standby"];
             var service = query["service"];
