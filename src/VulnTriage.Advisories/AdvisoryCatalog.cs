@@ -116,14 +116,8 @@ public sealed class AdvisoryCatalog
 
             foreach (var file in files)
             {
-                try
-                {
-                    sources.Add((file, File.ReadAllText(file), null));
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    sources.Add((file, null, new Diagnostic(DiagnosticCodes.AdvisoryDirectoryUnreadable, DiagnosticSeverity.Error, new SourceLocation(file), $"cannot read: {e.Message}")));
-                }
+                var (text, problem) = ReadUserFile(file);
+                sources.Add((file, text, problem is null ? null : new Diagnostic(DiagnosticCodes.AdvisoryDirectoryUnreadable, DiagnosticSeverity.Error, new SourceLocation(file), problem)));
             }
         }
 
@@ -170,6 +164,61 @@ public sealed class AdvisoryCatalog
 
         var known = EmbeddedIds.Concat(loaded.Select(a => a.Id)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         return new AdvisoryCatalog([.. loaded.OrderBy(a => a.Id, StringComparer.Ordinal)], [.. known]);
+    }
+
+    /// <summary>The largest advisory file read from a user directory.</summary>
+    internal const int MaxUserFileBytes = 4 << 20;
+
+    /// <summary>
+    /// Reads one advisory file of the user's directory. Only a non-empty file is opened: a FIFO, socket or device
+    /// reports size 0 (opening a FIFO would block the run; a link to <c>/dev/zero</c> would never end), and an empty
+    /// advisory is an error anyway. At most <see cref="MaxUserFileBytes"/> are read, counted as read; byte order marks
+    /// are honoured as <see cref="File.ReadAllText(string)"/> does.
+    /// </summary>
+    private static (string? Text, string? Problem) ReadUserFile(string file)
+    {
+        try
+        {
+            // The size of what a link finally points to (a link's own size is the length of its target's path).
+            FileSystemInfo info = new FileInfo(file);
+            info = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+            if (info is not FileInfo { Exists: true } target)
+            {
+                return (null, "a link to nothing, or not a regular file");
+            }
+
+            if (target.Length == 0)
+            {
+                return (null, "empty, or not a regular file (a FIFO, socket or device is never opened)");
+            }
+
+            if (target.Length > MaxUserFileBytes)
+            {
+                return (null, $"larger than {MaxUserFileBytes} bytes; not read");
+            }
+
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var memory = new MemoryStream();
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (memory.Length + read > MaxUserFileBytes)
+                {
+                    return (null, $"larger than {MaxUserFileBytes} bytes; not read");
+                }
+
+                memory.Write(buffer, 0, read);
+            }
+
+            memory.Position = 0;
+            using var reader = new StreamReader(memory, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return (reader.ReadToEnd(), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot read: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -54,6 +54,57 @@ public sealed class AdvisoryCatalogTests
         Assert.Equal(DiagnosticCodes.AdvisoryDirectoryUnreadable, e.Diagnostics[0].Code);
     }
 
+    // ---- Hostile files in a user directory (issue 16's attack, applied to --advisories) --------------------------------
+
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("link-to-fifo")]
+    [InlineData("link-to-dev-zero")]
+    [InlineData("empty")]
+    public async Task Should_Name_The_File_And_Never_Block_When_An_Advisory_Is_Not_A_Regular_File(string kind)
+    {
+        // Given: a directory with one advisory "file" that is a FIFO (opening it would block until a writer comes), a
+        // link to one, a link to /dev/zero (never ends), or an empty file
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "FIFOs and /dev/zero as on Linux");
+        var dir = Directory.CreateTempSubdirectory("vt-adv-").FullName;
+        var target = Path.Combine(dir, "ACME-SA-00001.yaml");
+        switch (kind)
+        {
+            case "fifo":
+                MakeFifo(target);
+                break;
+            case "link-to-fifo":
+                MakeFifo(Path.Combine(dir, "pipe"));
+                File.CreateSymbolicLink(target, Path.Combine(dir, "pipe"));
+                break;
+            case "link-to-dev-zero":
+                File.CreateSymbolicLink(target, "/dev/zero");
+                break;
+            default:
+                File.WriteAllText(target, "");
+                break;
+        }
+
+        // When: loaded on another thread, so that a regression fails the test instead of hanging the run
+        var load = Task.Run(() => AdvisoryCatalog.Load(dir), TestContext.Current.CancellationToken);
+        var first = await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+
+        // Then: one located error naming the file
+        Assert.True(ReferenceEquals(first, load), "loading the advisories blocked on a file that is not a regular file");
+        var e = await Assert.ThrowsAsync<InputException>(() => load);
+        var d = Assert.Single(e.Diagnostics);
+        Assert.Equal(DiagnosticCodes.AdvisoryDirectoryUnreadable, d.Code);
+        Assert.Contains("ACME-SA-00001.yaml", d.Location.ToString(), StringComparison.Ordinal);
+        Assert.Contains("not a regular file", d.Message, StringComparison.Ordinal);
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+    }
+
     // ---- LoadFor (issue 13): only what a run asks for, in parallel, as strictly --------------------------------------
 
     [Fact]
