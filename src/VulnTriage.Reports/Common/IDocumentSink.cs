@@ -13,6 +13,9 @@ internal enum InlineKind
 
     /// <summary>A link; <see cref="Inline.Url"/> is the target.</summary>
     Link,
+
+    /// <summary>A command or option of ours, shown as code (never host data: that is always plain text).</summary>
+    Code,
 }
 
 /// <summary>A piece of text. The text is raw (unescaped); the sink escapes it for its format.</summary>
@@ -25,6 +28,25 @@ internal readonly record struct Inline(string Text, InlineKind Kind = InlineKind
     public static Inline Link(string text, string url) => new(text, InlineKind.Link, url);
 
     public static Inline OfVerdict(string text, Verdict verdict) => new(text, InlineKind.Plain, null, verdict);
+
+    /// <summary>
+    /// One of our own sentences (a label, never host data) whose <c>`…`</c> spans are commands or options: split into
+    /// plain text and code.
+    /// </summary>
+    public static IReadOnlyList<Inline> Prose(string text)
+    {
+        var parts = text.Split('`');
+        var inlines = new List<Inline>(parts.Length);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Length > 0)
+            {
+                inlines.Add(new Inline(parts[i], i % 2 == 1 && i < parts.Length - 1 ? InlineKind.Code : InlineKind.Plain));
+            }
+        }
+
+        return inlines;
+    }
 }
 
 /// <summary>What a chart draws.</summary>

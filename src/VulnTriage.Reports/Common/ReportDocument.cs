@@ -656,7 +656,7 @@ internal static class ReportDocument
             return;
         }
 
-        sink.Paragraph(s.Options.MaxHostsPerGroup == 1 ? l.FullListNoteOne : Labels.Format(l.FullListNote, s.Options.MaxHostsPerGroup));
+        sink.Paragraph(Inline.Prose(s.Options.MaxHostsPerGroup == 1 ? l.FullListNoteOne : Labels.Format(l.FullListNote, s.Options.MaxHostsPerGroup)));
         for (var i = 0; i < teams.Count; i++)
         {
             var team = teams[i];
@@ -697,7 +697,7 @@ internal static class ReportDocument
         var (l, sink) = (s.L, s.Sink);
         var groups = summary.Groups.IsDefault ? [] : summary.Groups;
         sink.Heading(level, l.EvidenceByGroup);
-        sink.Paragraph(l.EvidenceByGroupIntro);
+        sink.Paragraph(Inline.Prose(l.EvidenceByGroupIntro));
         if (groups.IsEmpty)
         {
             return;

@@ -250,6 +250,11 @@ internal sealed class HtmlSink(TextWriter output) : IDocumentSink
                 _output.Write(Encode(inline.Text));
                 _output.Write("</strong>");
                 break;
+            case InlineKind.Code:
+                _output.Write("<code>");
+                _output.Write(Encode(inline.Text));
+                _output.Write("</code>");
+                break;
             case InlineKind.Link when SafeUrl(inline.Url) is { } url:
                 _output.Write("<a href=\"");
                 _output.Write(Encode(url));

@@ -179,6 +179,11 @@ internal sealed class MarkdownSink(TextWriter output) : IDocumentSink
                 _output.Write(text.Trim());
                 _output.Write("**");
                 break;
+            case InlineKind.Code when inline.Text.Length > 0 && inline.Text.AsSpan().IndexOfAny("`|\r\n") < 0:
+                _output.Write('`');
+                _output.Write(inline.Text);
+                _output.Write('`');
+                break;
             case InlineKind.Link when SafeUrl(inline.Url) is { } url:
                 _output.Write('[');
                 _output.Write(text);
