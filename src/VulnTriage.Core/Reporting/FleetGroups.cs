@@ -136,20 +136,29 @@ public static class FleetGroups
         TeamBuilder? none = null;
         var keyCache = new Dictionary<object, string[]>(ReferenceEqualityComparer.Instance);
 
-        // The teams of one keys array (shared by the hosts of one role), looked up once per array, not per host.
-        var teamsOf = new Dictionary<string[], TeamBuilder[]>(ReferenceEqualityComparer.Instance);
+        // The teams of one roles array (the readers share one array between the hosts of a role): looked up once per
+        // array, and not at all when the next finding's host has the same array.
+        var teamsOf = new Dictionary<object, TeamBuilder[]>(ReferenceEqualityComparer.Instance);
+        object? lastRoles = null;
+        TeamBuilder[] lastBuilders = [];
         foreach (var f in findings)
         {
-            var keys = TeamKeys(f.Host, options, keyCache);
-            if (keys.Length == 0)
+            TeamBuilder[] builders;
+            var roles = options.GroupBy is GroupBy.Label or GroupBy.None || f.Host.Roles.IsDefaultOrEmpty ? null : ImmutableCollectionsMarshal.AsArray(f.Host.Roles);
+            if (roles is not null && ReferenceEquals(roles, lastRoles))
             {
-                none ??= new TeamBuilder();
-                none.Add(f, options.MaxHostsPerGroup, names);
-                continue;
+                builders = lastBuilders;
             }
-
-            if (!teamsOf.TryGetValue(keys, out var builders))
+            else if (roles is null || !teamsOf.TryGetValue(roles, out builders!))
             {
+                var keys = TeamKeys(f.Host, options, keyCache);
+                if (keys.Length == 0)
+                {
+                    none ??= new TeamBuilder();
+                    none.Add(f, options.MaxHostsPerGroup, names);
+                    continue;
+                }
+
                 builders = new TeamBuilder[keys.Length];
                 for (var i = 0; i < keys.Length; i++)
                 {
@@ -162,10 +171,16 @@ public static class FleetGroups
                     builders[i] = team;
                 }
 
-                if (options.GroupBy != GroupBy.Label && teamsOf.Count < 100_000)
+                if (roles is not null && teamsOf.Count < 100_000)
                 {
-                    teamsOf.Add(keys, builders);
+                    teamsOf.Add(roles, builders);
                 }
+            }
+
+            if (roles is not null)
+            {
+                lastRoles = roles;
+                lastBuilders = builders;
             }
 
             foreach (var team in builders)
@@ -211,56 +226,10 @@ public static class FleetGroups
     /// first; with <paramref name="needingOnly"/>, only hosts that need action for at least one advisory.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static ImmutableArray<VerdictProfile> Profiles(TriageReport report, int maxHosts, bool needingOnly)
+    internal static ImmutableArray<VerdictProfile> Profiles(IReadOnlyList<(Host Host, Verdict[] Verdicts)> perHost, int maxHosts, bool needingOnly)
     {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < report.Advisories.Length; i++)
-        {
-            index.TryAdd(report.Advisories[i].Id, i);
-        }
-
-        // Per host (by id), its verdict per advisory; hosts in name order, as findings are sorted within a verdict.
-        var perHost = new Dictionary<string, (Host Host, Verdict[] Verdicts)>(StringComparer.Ordinal);
-
-        // A host's findings usually share one Host object: found by reference first, by id when not.
-        var byReference = new Dictionary<Host, Verdict[]>(ReferenceEqualityComparer.Instance);
-        string? lastAdvisory = null;
-        var a = -1;
-        foreach (var f in report.Findings)
-        {
-            if (!ReferenceEquals(f.AdvisoryId, lastAdvisory))
-            {
-                lastAdvisory = f.AdvisoryId;
-                a = index.TryGetValue(f.AdvisoryId, out var found) ? found : -1;
-            }
-
-            if (a < 0)
-            {
-                continue;
-            }
-
-            if (!byReference.TryGetValue(f.Host, out var verdicts))
-            {
-                if (perHost.TryGetValue(f.Host.Id, out var entry))
-                {
-                    verdicts = entry.Verdicts;
-                }
-                else
-                {
-                    verdicts = new Verdict[report.Advisories.Length];
-                    // Every host has a finding per advisory; were one missing, nothing is known (never "not affected").
-                    Array.Fill(verdicts, Verdict.Unknown);
-                    perHost.Add(f.Host.Id, (f.Host, verdicts));
-                }
-
-                byReference[f.Host] = verdicts;
-            }
-
-            verdicts[a] = f.Verdict;
-        }
-
         var profiles = new Dictionary<VerdictsKey, (List<Host> First, int Count)>();
-        foreach (var (host, verdicts) in perHost.Values.OrderBy(e => e.Host.Name, StringComparer.Ordinal).ThenBy(e => e.Host.Id, StringComparer.Ordinal))
+        foreach (var (host, verdicts) in perHost.OrderBy(e => e.Host.Name, StringComparer.Ordinal).ThenBy(e => e.Host.Id, StringComparer.Ordinal))
         {
             if (needingOnly && verdicts.All(v => v.FailRank() >= 3))
             {

@@ -116,8 +116,13 @@ public sealed record ReportSummary(
     private static readonly int[] EnvironmentIndex = [.. Enum.GetValues<HostEnvironment>().OrderBy(e => (int)e).Select(e => EnvironmentOrder.IndexOf(e))];
 
     /// <summary>The worst verdict seen for one host so far (mutable: one per host while the findings are read).</summary>
-    private sealed class WorstVerdict(Verdict verdict, HostEnvironment environment)
+    private sealed class WorstVerdict(Inventory.Host host, Verdict verdict, HostEnvironment environment, int advisories)
     {
+        public Inventory.Host Host { get; } = host;
+
+        /// <summary>The verdict per advisory (report order); every host has a finding per advisory, were one missing, nothing is known (never "not affected").</summary>
+        public Verdict[] Verdicts { get; } = advisories == 0 ? [] : Enumerable.Repeat(Verdict.Unknown, advisories).ToArray();
+
         public Verdict Verdict { get; set; } = verdict;
 
         public HostEnvironment Environment { get; set; } = environment;
@@ -132,10 +137,16 @@ public sealed record ReportSummary(
         var lang = ReportSentences.NormalizeLang(options.Lang);
 
         var byAdvisory = new Dictionary<string, List<Finding>>(StringComparer.Ordinal);
-        foreach (var advisory in report.Advisories)
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < report.Advisories.Length; i++)
         {
-            byAdvisory.TryAdd(advisory.Id, []);
+            byAdvisory.TryAdd(report.Advisories[i].Id, []);
+            index.TryAdd(report.Advisories[i].Id, i);
         }
+
+        // With several advisories, each host's verdict per advisory (the host × advisory profiles) is gathered in the
+        // same pass.
+        var wantProfiles = options.Grouping && report.Advisories.Length > 1;
 
         // Worst verdict per host across advisories (lower enum value = more urgent). A host's findings usually share
         // one Host object and an advisory's one id string: both are found by reference first, by value when not.
@@ -143,12 +154,14 @@ public sealed record ReportSummary(
         var worstByReference = new Dictionary<Inventory.Host, WorstVerdict>(ReferenceEqualityComparer.Instance);
         string? lastId = null;
         List<Finding>? lastList = null;
+        var lastIndex = -1;
         foreach (var finding in report.Findings)
         {
             if (!ReferenceEquals(finding.AdvisoryId, lastId))
             {
                 lastId = finding.AdvisoryId;
                 lastList = byAdvisory.GetValueOrDefault(finding.AdvisoryId);
+                lastIndex = index.GetValueOrDefault(finding.AdvisoryId, -1);
             }
 
             lastList?.Add(finding);
@@ -157,11 +170,16 @@ public sealed record ReportSummary(
             {
                 if (!worst.TryGetValue(finding.Host.Id, out seen))
                 {
-                    seen = new WorstVerdict(finding.Verdict, finding.Environment);
+                    seen = new WorstVerdict(finding.Host, finding.Verdict, finding.Environment, wantProfiles ? report.Advisories.Length : 0);
                     worst.Add(finding.Host.Id, seen);
                 }
 
                 worstByReference[finding.Host] = seen;
+            }
+
+            if (wantProfiles && lastIndex >= 0)
+            {
+                seen.Verdicts[lastIndex] = finding.Verdict;
             }
 
             if (finding.Verdict.ReportRank() < seen.Verdict.ReportRank())
@@ -178,12 +196,11 @@ public sealed record ReportSummary(
         // kept in the report's advisory order.
         var summaries = new AdvisorySummary[report.Advisories.Length];
         var profiles = ImmutableArray<VerdictProfile>.Empty;
-        var wantProfiles = options.Grouping && report.Advisories.Length > 1;
         Parallel.For(0, summaries.Length + (wantProfiles ? 1 : 0), i =>
         {
             if (i == summaries.Length)
             {
-                profiles = FleetGroups.Profiles(report, full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full);
+                profiles = FleetGroups.Profiles([.. worst.Values.Select(w => (w.Host, w.Verdicts))], full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full);
                 return;
             }
 
