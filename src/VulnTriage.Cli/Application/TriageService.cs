@@ -142,8 +142,8 @@ internal static class TriageService
     /// <summary>
     /// The findings in <see cref="FindingOrder"/> (verdict rank, advisory id, host name, host id), which the report
     /// writers rely on. <paramref name="findings"/> holds, host after host in <paramref name="hosts"/>' order, one
-    /// finding per advisory in <paramref name="advisories"/>' order; hosts and advisories are ranked once, so sorting
-    /// 280,000 findings (20,000 hosts × 14 advisories) compares integers, not strings.
+    /// finding per advisory in <paramref name="advisories"/>' order; hosts and advisories are ranked once, and a counting
+    /// sort places 280,000 findings (20,000 hosts × 14 advisories) without comparing any two.
     /// </summary>
     internal static System.Collections.Immutable.ImmutableArray<Finding> Sort(List<Finding> findings, List<Host> hosts, IReadOnlyList<Advisory> advisories)
     {
@@ -165,27 +165,38 @@ internal static class TriageService
             var c = string.CompareOrdinal(hosts[x].Name, hosts[y].Name);
             return c != 0 ? c : string.CompareOrdinal(hosts[x].Id, hosts[y].Id);
         });
-        var hostRank = new long[hosts.Count];
-        for (var r = 0; r < hostOrder.Length; r++)
-        {
-            hostRank[hostOrder[r]] = r;
-        }
-
         var advisoryOrder = Enumerable.Range(0, perHost).OrderBy(i => advisories[i].Id, StringComparer.Ordinal).ToArray();
-        var advisoryRank = new long[perHost];
+        var advisoryRank = new int[perHost];
         for (var r = 0; r < advisoryOrder.Length; r++)
         {
             advisoryRank[advisoryOrder[r]] = r;
         }
 
-        var keys = new long[findings.Count];
-        var items = findings.ToArray();
-        for (var i = 0; i < items.Length; i++)
+        // A counting sort: one bucket per (verdict rank, advisory rank), filled host by host in name order, so each
+        // bucket is already in host order and no two findings are compared.
+        const int Ranks = 7;
+        var counts = new int[(Ranks * perHost) + 1];
+        for (var i = 0; i < findings.Count; i++)
         {
-            keys[i] = ((long)items[i].Verdict.ReportRank() << 56) | (advisoryRank[i % perHost] << 36) | hostRank[i / perHost];
+            counts[(findings[i].Verdict.ReportRank() * perHost) + advisoryRank[i % perHost] + 1]++;
         }
 
-        Array.Sort(keys, items);
+        for (var b = 1; b < counts.Length; b++)
+        {
+            counts[b] += counts[b - 1];
+        }
+
+        var items = new Finding[findings.Count];
+        foreach (var h in hostOrder)
+        {
+            var start = h * perHost;
+            for (var a = 0; a < perHost; a++)
+            {
+                var f = findings[start + a];
+                items[counts[(f.Verdict.ReportRank() * perHost) + advisoryRank[a]]++] = f;
+            }
+        }
+
         return System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(items);
     }
 
