@@ -114,7 +114,7 @@ internal static class VulnTriageCli
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (!char.IsControl(c) && !IsBidiControl(c))
+            if (!char.IsControl(c) && !Core.Text.UnicodeControls.IsBidiControl(c))
             {
                 sb?.Append(c);
                 continue;
@@ -133,6 +133,4 @@ internal static class VulnTriageCli
         return sb?.ToString() ?? text;
     }
 
-    /// <summary>Unicode bidirectional formatting characters (UAX #9 explicit formatting, marks).</summary>
-    public static bool IsBidiControl(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C';
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using VulnTriage.Advisories.Yaml;
 using VulnTriage.Core.Diagnostics;
 
 namespace VulnTriage.Advisories.IntelTable;

@@ -373,70 +373,11 @@ internal static class NvdDraftYaml
 
     private static void Comment(StringBuilder w, int indent, string text) => Line(w, indent, "# " + OneLine(text));
 
-    private static string OneLine(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' || IsBidi(c) ? ' ' : c);
-        }
+    private static string OneLine(string text) => Yaml.YamlText.Comment(text);
 
-        return sb.ToString();
-    }
 
-    internal static bool IsBidi(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C';
-
-    /// <summary>A YAML double-quoted scalar: backslash, quote, control and line-separator characters escaped.</summary>
-    public static string Q(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-
-        // Most strings (CPE names, ids, versions) need no escape: quote them as they are.
-        if (!text.AsSpan().ContainsAnyExcept(Plain))
-        {
-            return string.Concat("\"", text, "\"");
-        }
-
-        var sb = new StringBuilder(text.Length + 2);
-        sb.Append('"');
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            switch (c)
-            {
-                case '"':
-                    sb.Append("\\\"");
-                    break;
-                case '\\':
-                    sb.Append("\\\\");
-                    break;
-                case '\n':
-                    sb.Append("\\n");
-                    break;
-                case '\t':
-                    sb.Append("\\t");
-                    break;
-                case var _ when char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]):
-                    sb.Append(c).Append(text[++i]);
-                    break;
-                case var _ when char.IsSurrogate(c):
-                    sb.Append('\uFFFD');
-                    break;
-                case var _ when char.IsControl(c) || c is '\u2028' or '\u2029' or '\uFEFF' || IsBidi(c):
-                    sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    break;
-                default:
-                    sb.Append(c);
-                    break;
-            }
-        }
-
-        return sb.Append('"').ToString();
-    }
-
-    // Printable ASCII but the quote and the backslash: written inside double quotes as is.
-    private static readonly System.Buffers.SearchValues<char> Plain = System.Buffers.SearchValues.Create(
-        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+    /// <summary>A YAML double-quoted scalar (<see cref="Yaml.YamlText.Quote"/>).</summary>
+    public static string Q(string text) => Yaml.YamlText.Quote(text);
 
     private static string Vendor(NvdRecord record)
     {

@@ -58,7 +58,7 @@ internal sealed class HtmlSink(TextWriter output) : IDocumentSink
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)
         {
-            sb.Append(MarkdownEscaper.IsLineBreakOrControl(c) ? ' ' : MarkdownEscaper.IsBidiControl(c) ? '\uFFFD' : c);
+            sb.Append(MarkdownEscaper.IsLineBreakOrControl(c) ? ' ' : Core.Text.UnicodeControls.IsBidiControl(c) ? '\uFFFD' : c);
         }
 
         return WebUtility.HtmlEncode(sb.ToString());

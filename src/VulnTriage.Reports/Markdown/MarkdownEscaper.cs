@@ -41,7 +41,7 @@ internal static class MarkdownEscaper
             {
                 sb.Append(' ');
             }
-            else if (IsBidiControl(c))
+            else if (Core.Text.UnicodeControls.IsBidiControl(c))
             {
                 sb.Append('\uFFFD');
             }
@@ -66,9 +66,6 @@ internal static class MarkdownEscaper
 
     /// <summary>Newlines and other control characters become spaces (they could end a table row or a paragraph).</summary>
     internal static bool IsLineBreakOrControl(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
-
-    /// <summary>Bidirectional overrides can make a host name read as another one (CVE-2021-42574); they are shown as U+FFFD.</summary>
-    internal static bool IsBidiControl(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C';
 
     private static bool NeedsBlockStartEscape(string text) =>
         text[0] is ' ' or '-' or '+' or '=' || char.IsAsciiDigit(text[0]);

@@ -149,12 +149,10 @@ public sealed class Notifier(NotificationOptions options, HttpClient http, TimeP
     private static string Hosts(ImmutableArray<VerdictChange> changes)
     {
         // Control and bidi characters of a hostile host name are dropped: a notification is one readable line.
-        var names = changes.Take(MaxHostsListed).Select(c => new string([.. c.HostName.Where(ch => !char.IsControl(ch) && !IsBidi(ch))]));
+        var names = changes.Take(MaxHostsListed).Select(c => new string([.. c.HostName.Where(ch => !char.IsControl(ch) && !Core.Text.UnicodeControls.IsBidiControl(ch))]));
         var more = changes.Length > MaxHostsListed ? string.Create(CultureInfo.InvariantCulture, $" and {changes.Length - MaxHostsListed} more") : "";
         return string.Join(", ", names) + more;
     }
-
-    private static bool IsBidi(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C';
 
     private async Task<HttpResponseMessage> Post(Uri url, string json, string? apiKey)
     {
