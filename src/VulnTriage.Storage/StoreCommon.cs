@@ -8,6 +8,30 @@ namespace VulnTriage.Storage;
 /// <summary>What both stores do the same way: parsing stored words, building revocations, sharing evidence arrays.</summary>
 internal static class StoreCommon
 {
+    /// <summary>
+    /// Folds one row of the progress query (run, saved at, verdict or none, host count) into <paramref name="rows"/>: a
+    /// run's rows come together, one per verdict; a run without findings for the advisory has one row without a verdict.
+    /// </summary>
+    public static void AddProgressRow(List<RunProgress> rows, string location, string advisoryId, string runId, DateTimeOffset savedAt, string? verdict, int count)
+    {
+        if (rows.Count == 0 || rows[^1].RunId != runId)
+        {
+            rows.Add(new RunProgress(runId, savedAt, advisoryId, Core.Reporting.VerdictCounts.Zero));
+        }
+
+        if (verdict is not null)
+        {
+            var parsed = ParseVerdict(location, verdict);
+            var counts = rows[^1].Counts;
+            for (var i = count; i > 0; i--)
+            {
+                counts = counts.Add(parsed);
+            }
+
+            rows[^1] = rows[^1] with { Counts = counts };
+        }
+    }
+
     /// <summary>ISO 8601 UTC with 100 ns precision (SQLite's text times; also how times are compared in tests).</summary>
     public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 

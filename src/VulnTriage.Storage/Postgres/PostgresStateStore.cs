@@ -399,23 +399,7 @@ public sealed class PostgresStateStore : IStateStore
         var rows = new List<RunProgress>();
         while (r.Read())
         {
-            var id = r.GetString(0);
-            if (rows.Count == 0 || rows[^1].RunId != id)
-            {
-                rows.Add(new RunProgress(id, r.GetFieldValue<DateTimeOffset>(1), advisoryId, Core.Reporting.VerdictCounts.Zero));
-            }
-
-            if (!r.IsDBNull(2))
-            {
-                var verdict = StoreCommon.ParseVerdict(Location, r.GetString(2));
-                var counts = rows[^1].Counts;
-                for (var i = r.GetInt32(3); i > 0; i--)
-                {
-                    counts = counts.Add(verdict);
-                }
-
-                rows[^1] = rows[^1] with { Counts = counts };
-            }
+            StoreCommon.AddProgressRow(rows, Location, advisoryId, r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt32(3));
         }
 
         return [.. rows];
