@@ -47,7 +47,8 @@ internal static class TriageService
         ArgumentNullException.ThrowIfNull(reading);
         var cache = new IdentificationCache();
         var memo = new EvaluationMemo();
-        var findings = new List<Finding>();
+        // Per host (in the order read), one finding per advisory: the host's own, or its hardware's to be copied.
+        var findings = new List<HostFindings>();
         int read = 0, retired = 0, factsUsed = 0, duplicates = 0;
         var evaluated = new List<Host>();
         var hosts = new List<Host>();
@@ -103,21 +104,25 @@ internal static class TriageService
             if (hostFacts is null)
             {
                 // Hosts with the same hardware and no facts of their own get the same findings: the hardware is
-                // looked up once per host, each advisory's finding is then a copy naming this host.
+                // looked up once per host, and each advisory evaluated once per hardware. The copies naming this
+                // host are made once the findings are sorted (see Sort).
                 var slots = memo.For(host, advisories.Count);
                 for (var a = 0; a < advisories.Count; a++)
                 {
-                    findings.Add(slots[a] is { } template
-                        ? template with { Host = host }
-                        : slots[a] = AdvisoryEvaluator.Evaluate(advisories[a], host, HostFacts.None, cache));
+                    slots[a] ??= AdvisoryEvaluator.Evaluate(advisories[a], host, HostFacts.None, cache);
                 }
+
+                findings.Add(new HostFindings(slots!, Copy: true));
             }
             else
             {
-                foreach (var advisory in advisories)
+                var own = new Finding[advisories.Count];
+                for (var a = 0; a < advisories.Count; a++)
                 {
-                    findings.Add(AdvisoryEvaluator.Evaluate(advisory, host, hostFacts, cache));
+                    own[a] = AdvisoryEvaluator.Evaluate(advisories[a], host, hostFacts, cache);
                 }
+
+                findings.Add(new HostFindings(own, Copy: false));
             }
 
             hosts.Add(host);
@@ -141,17 +146,27 @@ internal static class TriageService
 
     /// <summary>
     /// The findings in <see cref="FindingOrder"/> (verdict rank, advisory id, host name, host id), which the report
-    /// writers rely on. <paramref name="findings"/> holds, host after host in <paramref name="hosts"/>' order, one
-    /// finding per advisory in <paramref name="advisories"/>' order; hosts and advisories are ranked once, and a counting
-    /// sort places 280,000 findings (20,000 hosts × 14 advisories) without comparing any two.
+    /// writers rely on. <paramref name="findings"/> holds, per host of <paramref name="hosts"/>, one finding per advisory
+    /// in <paramref name="advisories"/>' order: the host's own, or its hardware's, copied and re-addressed to the host.
+    /// Hosts and advisories are ranked once, and a counting sort places 280,000 findings (20,000 hosts × 14 advisories)
+    /// without comparing any two. The copies are made in report order, so they lie in memory in the order every later
+    /// pass (summary, writers) reads them.
     /// </summary>
-    internal static System.Collections.Immutable.ImmutableArray<Finding> Sort(List<Finding> findings, List<Host> hosts, IReadOnlyList<Advisory> advisories)
+    internal static System.Collections.Immutable.ImmutableArray<Finding> Sort(List<HostFindings> findings, List<Host> hosts, IReadOnlyList<Advisory> advisories)
     {
         var perHost = advisories.Count;
-        if (perHost == 0 || findings.Count != hosts.Count * perHost)
+        var total = findings.Count * perHost;
+        Finding Make(int i)
         {
-            findings.Sort(FindingOrder.Instance);
-            return [.. findings];
+            var (list, copy) = findings[i / perHost];
+            return copy ? list[i % perHost] with { Host = hosts[i / perHost] } : list[i % perHost];
+        }
+
+        if (findings.Count != hosts.Count || findings.Any(f => f.Findings.Length != perHost))
+        {
+            var all = Enumerable.Range(0, total).Select(Make).ToList();
+            all.Sort(FindingOrder.Instance);
+            return [.. all];
         }
 
         var hostOrder = new int[hosts.Count];
@@ -175,10 +190,12 @@ internal static class TriageService
         // A counting sort: one bucket per (verdict rank, advisory rank), filled host by host in name order, so each
         // bucket is already in host order and no two findings are compared.
         const int Ranks = 7;
+        var ranks = new byte[total];
         var counts = new int[(Ranks * perHost) + 1];
-        for (var i = 0; i < findings.Count; i++)
+        for (var i = 0; i < total; i++)
         {
-            counts[(findings[i].Verdict.ReportRank() * perHost) + advisoryRank[i % perHost] + 1]++;
+            ranks[i] = (byte)findings[i / perHost].Findings[i % perHost].Verdict.ReportRank();
+            counts[(ranks[i] * perHost) + advisoryRank[i % perHost] + 1]++;
         }
 
         for (var b = 1; b < counts.Length; b++)
@@ -186,15 +203,20 @@ internal static class TriageService
             counts[b] += counts[b - 1];
         }
 
-        var items = new Finding[findings.Count];
+        var order = new int[total];
         foreach (var h in hostOrder)
         {
             var start = h * perHost;
             for (var a = 0; a < perHost; a++)
             {
-                var f = findings[start + a];
-                items[counts[(f.Verdict.ReportRank() * perHost) + advisoryRank[a]]++] = f;
+                order[counts[(ranks[start + a] * perHost) + advisoryRank[a]]++] = start + a;
             }
+        }
+
+        var items = new Finding[total];
+        for (var d = 0; d < items.Length; d++)
+        {
+            items[d] = Make(order[d]);
         }
 
         return System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(items);
@@ -245,6 +267,11 @@ internal static class TriageService
             $"{count} no host in the inventory and {(files.Count == 1 ? "was" : "were")} not used: {names} (a file is matched by the full host name or the host id, e.g. <name>.json){hint}");
     }
 }
+
+/// <summary>One host's findings, one per advisory: its own, or (<paramref name="Copy"/>) its hardware's, to be re-addressed to it.</summary>
+/// <param name="Findings">One per advisory, in the run's advisory order.</param>
+/// <param name="Copy">Whether the findings are shared by the hosts with the same hardware.</param>
+internal readonly record struct HostFindings(Finding[] Findings, bool Copy);
 
 /// <summary>
 /// Fleets repeat the same hardware: hosts without facts that share processors and cloud facts get the same verdict

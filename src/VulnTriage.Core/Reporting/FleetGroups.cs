@@ -125,137 +125,248 @@ public static class FleetGroups
     }
 
     /// <summary>
-    /// Teams of one advisory's findings (in report order), each with its hosts per verdict and its groups of hosts
-    /// needing action; teams in key order, hosts without a key last. A host in two teams is counted in both.
+    /// The teams and groups of one advisory's findings, built in one pass (<see cref="Add"/> in report order). A
+    /// finding goes to a cell: the teams its host belongs to (hosts of one role share them) and its group (verdict,
+    /// stage, deciding clause, processors, action). Consecutive findings usually fall in the same cell, found by
+    /// reference; the teams and the fleet-wide groups are then made from the cells, not from the findings.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static ImmutableArray<TeamSummary> Teams(
-        IReadOnlyList<Finding> findings, ReportOptions options, string lang, ImmutableDictionary<string, string>? teams, ProcessorNames names)
+    internal sealed class AdvisoryGrouper(ReportOptions options, ProcessorNames names)
     {
-        var byKey = new SortedDictionary<string, TeamBuilder>(StringComparer.Ordinal);
-        TeamBuilder? none = null;
-        var keyCache = new Dictionary<object, string[]>(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string, TeamBuilder> _byKey = new(StringComparer.Ordinal);
+        private readonly Dictionary<object, TeamBuilder[]> _teamsOf = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string[], TeamBuilder[]> _teamSets = new(KeysComparer.Instance);
+        private readonly Dictionary<object, string[]> _keyCache = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<SharedKey, int> _shared = [];
+        private readonly Dictionary<GroupKey, int> _groupIds = [];
+        private readonly List<GroupKey> _groups = [];
+        private readonly Dictionary<(TeamBuilder[] Teams, int Group), Cell> _cells = [];
+        private readonly int _maxHosts = options.MaxHostsPerGroup;
+        private TeamBuilder? _none;
+        private object? _lastSource;
+        private TeamBuilder[] _lastTeams = [];
+        private SharedKey _lastShared;
+        private int _lastGroup = -1;
+        private Cell? _lastCell;
 
-        // The teams of one roles array (the readers share one array between the hosts of a role): looked up once per
-        // array, and not at all when the next finding's host has the same array.
-        var teamsOf = new Dictionary<object, TeamBuilder[]>(ReferenceEqualityComparer.Instance);
-        object? lastRoles = null;
-        TeamBuilder[] lastBuilders = [];
-        foreach (var f in findings)
+        /// <summary>Adds the finding at <paramref name="position"/> of the advisory's findings (positions grow).</summary>
+        public void Add(Finding f, int position)
         {
-            TeamBuilder[] builders;
-            var roles = options.GroupBy is GroupBy.Label or GroupBy.None || f.Host.Roles.IsDefaultOrEmpty ? null : ImmutableCollectionsMarshal.AsArray(f.Host.Roles);
-            if (roles is not null && ReferenceEquals(roles, lastRoles))
+            var teams = TeamsOf(f.Host);
+            var shared = new SharedKey(f);
+            int group;
+            if (_lastGroup >= 0 && shared.Equals(_lastShared))
             {
-                builders = lastBuilders;
+                group = _lastGroup;
             }
-            else if (roles is null || !teamsOf.TryGetValue(roles, out builders!))
+            else if (!_shared.TryGetValue(shared, out group))
             {
-                var keys = TeamKeys(f.Host, options, keyCache);
-                if (keys.Length == 0)
+                var key = new GroupKey(f.Verdict, f.Stage, Deciding(f)?.Clause ?? "", names.Of(f.Processors), f.Action);
+                if (!_groupIds.TryGetValue(key, out group))
                 {
-                    none ??= new TeamBuilder();
-                    none.Add(f, options.MaxHostsPerGroup, names);
-                    continue;
+                    group = _groups.Count;
+                    _groups.Add(key);
+                    _groupIds.Add(key, group);
                 }
 
-                builders = new TeamBuilder[keys.Length];
-                for (var i = 0; i < keys.Length; i++)
+                // Beyond this many distinct references (hosts with facts of their own), groups are found by value.
+                if (_shared.Count < 100_000)
                 {
-                    if (!byKey.TryGetValue(keys[i], out var team))
+                    _shared.Add(shared, group);
+                }
+            }
+
+            _lastShared = shared;
+            _lastGroup = group;
+
+            var cell = _lastCell;
+            if (cell is null || cell.Group != group || !ReferenceEquals(cell.Teams, teams))
+            {
+                if (!_cells.TryGetValue((teams, group), out cell))
+                {
+                    cell = new Cell(teams, group, f, position);
+                    _cells.Add((teams, group), cell);
+                }
+
+                _lastCell = cell;
+            }
+
+            // Positions grow: the first seen are the first in report order (by host name within a verdict).
+            if (cell.Hosts.Count < _maxHosts)
+            {
+                cell.Hosts.Add((position, f.Host));
+            }
+
+            cell.Count++;
+        }
+
+        /// <summary>The teams, in key order, hosts without a key last; each with its hosts per verdict and its groups needing action.</summary>
+        public ImmutableArray<TeamSummary> Teams(string lang, ImmutableDictionary<string, string>? teams)
+        {
+            foreach (var cell in _cells.Values)
+            {
+                foreach (var team in cell.Teams)
+                {
+                    team.Add(cell, _groups[cell.Group].Verdict);
+                }
+            }
+
+            var result = ImmutableArray.CreateBuilder<TeamSummary>(_byKey.Count + 1);
+            foreach (var (key, team) in _byKey.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                result.Add(team.Build(key, TeamLabel(key, options, lang, teams), _groups, _maxHosts));
+            }
+
+            if (_none is not null)
+            {
+                result.Add(_none.Build(null, options.GroupBy switch
+                {
+                    GroupBy.Label => ReportSentences.NoLabel(options.LabelKey ?? "", lang),
+                    GroupBy.None => "",
+                    _ => ReportSentences.NoService(lang),
+                }, _groups, _maxHosts));
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>Groups of all the advisory's findings, whatever the verdict (each finding once, whatever its teams).</summary>
+        public ImmutableArray<FindingGroup> All(int maxHosts)
+        {
+            var all = new TeamBuilder(needingOnly: false);
+            foreach (var cell in _cells.Values)
+            {
+                all.Add(cell, _groups[cell.Group].Verdict);
+            }
+
+            return all.Build(null, "", _groups, maxHosts).Groups;
+        }
+
+        private TeamBuilder[] TeamsOf(Host host)
+        {
+            // Hosts of one role share one roles array (the readers share them), so are looked up by the array, and
+            // not at all when the previous finding's host had the same one.
+            object? source = options.GroupBy switch
+            {
+                GroupBy.None => null,
+                GroupBy.Label => host.Labels.IsDefaultOrEmpty ? null : ImmutableCollectionsMarshal.AsArray(host.Labels),
+                _ => host.Roles.IsDefaultOrEmpty ? null : ImmutableCollectionsMarshal.AsArray(host.Roles),
+            };
+            if (source is not null && ReferenceEquals(source, _lastSource))
+            {
+                return _lastTeams;
+            }
+
+            if (source is null || !_teamsOf.TryGetValue(source, out var builders))
+            {
+                var keys = TeamKeys(host, options, _keyCache);
+                if (!_teamSets.TryGetValue(keys, out builders))
+                {
+                    builders = new TeamBuilder[Math.Max(1, keys.Length)];
+                    if (keys.Length == 0)
                     {
-                        team = new TeamBuilder();
-                        byKey.Add(keys[i], team);
+                        builders[0] = _none ??= new TeamBuilder();
                     }
 
-                    builders[i] = team;
+                    for (var i = 0; i < keys.Length; i++)
+                    {
+                        if (!_byKey.TryGetValue(keys[i], out var team))
+                        {
+                            team = new TeamBuilder();
+                            _byKey.Add(keys[i], team);
+                        }
+
+                        builders[i] = team;
+                    }
+
+                    _teamSets.Add(keys, builders);
                 }
 
-                if (roles is not null && teamsOf.Count < 100_000)
+                if (source is not null && _teamsOf.Count < 100_000)
                 {
-                    teamsOf.Add(roles, builders);
+                    _teamsOf.Add(source, builders);
                 }
             }
 
-            if (roles is not null)
-            {
-                lastRoles = roles;
-                lastBuilders = builders;
-            }
-
-            foreach (var team in builders)
-            {
-                team.Add(f, options.MaxHostsPerGroup, names);
-            }
+            _lastSource = source;
+            _lastTeams = builders;
+            return builders;
         }
-
-        var result = ImmutableArray.CreateBuilder<TeamSummary>(byKey.Count + 1);
-        foreach (var (key, team) in byKey)
-        {
-            result.Add(team.Build(key, TeamLabel(key, options, lang, teams)));
-        }
-
-        if (none is not null)
-        {
-            result.Add(none.Build(null, options.GroupBy switch
-            {
-                GroupBy.Label => ReportSentences.NoLabel(options.LabelKey ?? "", lang),
-                GroupBy.None => "",
-                _ => ReportSentences.NoService(lang),
-            }));
-        }
-
-        return result.ToImmutable();
     }
 
-    /// <summary>Groups of all findings of one advisory, whatever the verdict (the evidence shown once per group).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static ImmutableArray<FindingGroup> All(IReadOnlyList<Finding> findings, int maxHosts, ProcessorNames names)
+    /// <summary>Hosts grouped by their verdict for every advisory; the first hosts by name (then id) kept per profile.</summary>
+    internal sealed class ProfileBuilder(int maxHosts)
     {
-        var builder = new TeamBuilder(needingOnly: false);
-        foreach (var f in findings)
+        private readonly Dictionary<VerdictsKey, Profile> _profiles = [];
+
+        /// <summary>Adds a host; <paramref name="verdicts"/> is read, not kept.</summary>
+        public void Add(Host host, Verdict[] verdicts)
         {
-            builder.Add(f, maxHosts, names);
+            if (!_profiles.TryGetValue(new VerdictsKey(verdicts), out var p))
+            {
+                p = new Profile();
+                _profiles.Add(new VerdictsKey([.. verdicts]), p);
+            }
+
+            // The first hosts by name, kept sorted: at most maxHosts.
+            p.Count++;
+            if (p.First.Count == maxHosts && HostByName.Instance.Compare(host, p.First[^1]) >= 0)
+            {
+                return;
+            }
+
+            var at = p.First.BinarySearch(host, HostByName.Instance);
+            p.First.Insert(at < 0 ? ~at : at, host);
+            if (p.First.Count > maxHosts)
+            {
+                p.First.RemoveAt(p.First.Count - 1);
+            }
         }
 
-        return builder.Build(null, "").Groups;
-    }
-
-    /// <summary>
-    /// Hosts grouped by their verdict for every advisory (in the report's advisory order), most urgent
-    /// first; with <paramref name="needingOnly"/>, only hosts that need action for at least one advisory.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static ImmutableArray<VerdictProfile> Profiles(IReadOnlyList<(Host Host, Verdict[] Verdicts)> perHost, int maxHosts, bool needingOnly)
-    {
-        var profiles = new Dictionary<VerdictsKey, (List<Host> First, int Count)>();
-        foreach (var (host, verdicts) in perHost.OrderBy(e => e.Host.Name, StringComparer.Ordinal).ThenBy(e => e.Host.Id, StringComparer.Ordinal))
-        {
-            if (needingOnly && verdicts.All(v => v.FailRank() >= 3))
-            {
-                continue;
-            }
-
-            var key = new VerdictsKey(verdicts);
-            if (!profiles.TryGetValue(key, out var p))
-            {
-                p = ([], 0);
-            }
-
-            if (p.First.Count < maxHosts)
-            {
-                p.First.Add(host);
-            }
-
-            profiles[key] = (p.First, p.Count + 1);
-        }
-
-        return [.. profiles
+        /// <summary>Most urgent first.</summary>
+        public ImmutableArray<VerdictProfile> Build() => [.. _profiles
             .Select(p => new VerdictProfile([.. p.Key.Verdicts], p.Value.Count, [.. p.Value.First]))
             .OrderBy(p => p.Verdicts.Min(v => v.ReportRank()))
             .ThenBy(p => p.Verdicts.Sum(v => v.ReportRank()))
             .ThenByDescending(p => p.Count)
             .ThenBy(p => string.Join(",", p.Verdicts.Select(v => v.ReportRank())), StringComparer.Ordinal)];
+
+        private sealed class Profile
+        {
+            public List<Host> First { get; } = [];
+
+            public int Count { get; set; }
+        }
+    }
+
+    /// <summary>Team key lists compared by their keys.</summary>
+    private sealed class KeysComparer : IEqualityComparer<string[]>
+    {
+        public static KeysComparer Instance { get; } = new();
+
+        public bool Equals(string[]? x, string[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(string[] obj)
+        {
+            var h = new HashCode();
+            foreach (var key in obj)
+            {
+                h.Add(key, StringComparer.Ordinal);
+            }
+
+            return h.ToHashCode();
+        }
+    }
+
+    /// <summary>Hosts by name, then id (ordinal).</summary>
+    private sealed class HostByName : IComparer<Host>
+    {
+        public static HostByName Instance { get; } = new();
+
+        public int Compare(Host? x, Host? y)
+        {
+            var c = string.CompareOrdinal(x?.Name, y?.Name);
+            return c != 0 ? c : string.CompareOrdinal(x?.Id, y?.Id);
+        }
     }
 
     private static string[] TeamKeys(Host host, ReportOptions options, Dictionary<object, string[]> cache)
@@ -323,86 +434,70 @@ public static class FleetGroups
         }
     }
 
+    /// <summary>What makes findings one group: the processors by their display names.</summary>
     private readonly record struct GroupKey(Verdict Verdict, Stage Stage, string Clause, string Processors, FindingAction Action);
+
+    /// <summary>The findings of one group whose hosts are in the same teams.</summary>
+    private sealed class Cell(TeamBuilder[] teams, int group, Finding first, int position)
+    {
+        public TeamBuilder[] Teams { get; } = teams;
+
+        public int Group { get; } = group;
+
+        public Finding First { get; } = first;
+
+        public int FirstPosition { get; } = position;
+
+        /// <summary>The first hosts, with their positions among the advisory's findings.</summary>
+        public List<(int Position, Host Host)> Hosts { get; } = [];
+
+        public int Count { get; set; }
+    }
 
     private sealed class TeamBuilder(bool needingOnly = true)
     {
         private readonly int[] _counts = new int[Verdicts.All.Length];
-        private readonly Dictionary<GroupKey, GroupAccumulator> _groups = [];
+        private readonly Dictionary<int, List<Cell>> _groups = [];
 
-        // Findings copied from one evaluation (hosts with the same hardware) share their evidence, processors and
-        // action objects: those references find the group without hashing its strings (the action's paragraph, the
-        // processor names) for every host. Keys compare references only; a miss falls back to the value key.
-        private readonly Dictionary<SharedKey, GroupAccumulator> _shared = [];
-        private SharedKey _lastKey;
-        private GroupAccumulator? _last;
-
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Add(Finding f, int maxHosts, ProcessorNames names)
+        public void Add(Cell cell, Verdict verdict)
         {
-            _counts[(int)f.Verdict]++;
-            if (needingOnly && f.Verdict.FailRank() >= 3)
+            _counts[(int)verdict] += cell.Count;
+            if (needingOnly && verdict.FailRank() >= 3)
             {
                 return;
             }
 
-            var shared = new SharedKey(f);
-            GroupAccumulator? g;
-            if (_last is not null && shared.Equals(_lastKey))
+            if (!_groups.TryGetValue(cell.Group, out var cells))
             {
-                g = _last;
-            }
-            else if (!_shared.TryGetValue(shared, out g))
-            {
-                var rule = Deciding(f);
-                var key = new GroupKey(f.Verdict, f.Stage, rule?.Clause ?? "", names.Of(f.Processors), f.Action);
-                if (!_groups.TryGetValue(key, out g))
-                {
-                    g = new GroupAccumulator(f, rule);
-                    _groups.Add(key, g);
-                }
-
-                if (_shared.Count < 100_000)
-                {
-                    _shared.Add(shared, g);
-                }
+                cells = [];
+                _groups.Add(cell.Group, cells);
             }
 
-            _lastKey = shared;
-            _last = g;
-
-            // Findings come sorted by host name within a verdict: the first seen are the first by name.
-            if (g.Hosts.Count < maxHosts)
-            {
-                g.Hosts.Add(f.Host);
-            }
-
-            g.Count++;
+            cells.Add(cell);
         }
 
-        public TeamSummary Build(string? key, string label) => new(
+        public TeamSummary Build(string? key, string label, List<GroupKey> groups, int maxHosts) => new(
             key,
             label,
             VerdictCounts.FromArray(_counts),
             [.. _groups
-                .Select(p => new FindingGroup(p.Key.Verdict, p.Key.Stage, p.Key.Clause, p.Value.Rule, p.Key.Processors, p.Key.Action, p.Value.Count, [.. p.Value.Hosts], p.Value.First))
+                .Select(p => Group(groups[p.Key], p.Value, maxHosts))
                 .OrderBy(g => g.Verdict.ReportRank())
                 .ThenByDescending(g => g.Count)
                 .ThenBy(g => g.Processors, StringComparer.Ordinal)
                 .ThenBy(g => g.Clause, StringComparer.Ordinal)
                 .ThenBy(g => g.Stage)
                 .ThenBy(g => g.FirstHosts.IsEmpty ? "" : g.FirstHosts[0].Name, StringComparer.Ordinal)]);
-    }
 
-    private sealed class GroupAccumulator(Finding first, Evidence? rule)
-    {
-        public Finding First { get; } = first;
-
-        public Evidence? Rule { get; } = rule;
-
-        public List<Host> Hosts { get; } = [];
-
-        public int Count { get; set; }
+        private static FindingGroup Group(GroupKey key, List<Cell> cells, int maxHosts)
+        {
+            // The group's first finding and first hosts are those first in report order over its cells.
+            var first = cells.MinBy(c => c.FirstPosition)!;
+            var hosts = cells.Count == 1
+                ? cells[0].Hosts.Take(maxHosts).Select(h => h.Host)
+                : cells.SelectMany(c => c.Hosts).OrderBy(h => h.Position).Take(maxHosts).Select(h => h.Host);
+            return new FindingGroup(key.Verdict, key.Stage, key.Clause, Deciding(first.First), key.Processors, key.Action, cells.Sum(c => c.Count), [.. hosts], first.First);
+        }
     }
 
     /// <summary>What makes two findings fall into one group, by reference: equal references mean equal values.</summary>

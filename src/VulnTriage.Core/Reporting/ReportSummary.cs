@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using VulnTriage.Core.Advisories;
 using VulnTriage.Core.Matching;
 
@@ -115,140 +116,315 @@ public sealed record ReportSummary(
     // The position in EnvironmentOrder of each environment, by its numeric value.
     private static readonly int[] EnvironmentIndex = [.. Enum.GetValues<HostEnvironment>().OrderBy(e => (int)e).Select(e => EnvironmentOrder.IndexOf(e))];
 
-    /// <summary>The worst verdict seen for one host so far (mutable: one per host while the findings are read).</summary>
-    private sealed class WorstVerdict(Inventory.Host host, Verdict verdict, HostEnvironment environment, int advisories)
-    {
-        public Inventory.Host Host { get; } = host;
-
-        /// <summary>The verdict per advisory (report order); every host has a finding per advisory, were one missing, nothing is known (never "not affected").</summary>
-        public Verdict[] Verdicts { get; } = advisories == 0 ? [] : Enumerable.Repeat(Verdict.Unknown, advisories).ToArray();
-
-        public Verdict Verdict { get; set; } = verdict;
-
-        public HostEnvironment Environment { get; set; } = environment;
-    }
-
     /// <summary>Computes the summary. Findings keep the order they have in <paramref name="report"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>
+    /// Reports of 20,000 hosts × 14 advisories hold 280,000 findings, spread over memory: the cost is in reading them,
+    /// not in the arithmetic. So every finding is read twice in all: once to find its advisory (positions only), then
+    /// once by its advisory's pass, which counts it, places its host in the host × advisory table and adds it to its
+    /// team's group. The advisories' passes run on every core.
+    /// </remarks>
     public static ReportSummary Create(TriageReport report, ReportOptions options)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(options);
         var lang = ReportSentences.NormalizeLang(options.Lang);
+        var advisories = report.Advisories;
+        var findings = report.Findings.IsDefault ? [] : report.Findings;
 
-        var byAdvisory = new Dictionary<string, List<Finding>>(StringComparer.Ordinal);
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < report.Advisories.Length; i++)
+        // Column c < advisories.Length holds the positions (in report.Findings) of advisory c's findings, in report
+        // order; the last column those of findings whose advisory the report does not list (they count in the
+        // combined verdicts only).
+        var columns = Partition(advisories, findings);
+        var hosts = HostTable.Create(findings, columns, advisories.Length + 1);
+
+        // With several advisories, each host's verdict per advisory (the host × advisory profiles) is read from the
+        // same table.
+        var wantProfiles = options.Grouping && advisories.Length > 1;
+        var full = ReportLayout.IsFull(options, hosts.Count);
+        var summaries = new AdvisorySummary[advisories.Length];
+        var extras = new List<int>[columns.Length];
+        Parallel.For(0, columns.Length, c =>
         {
-            byAdvisory.TryAdd(report.Advisories[i].Id, []);
-            index.TryAdd(report.Advisories[i].Id, i);
-        }
-
-        // With several advisories, each host's verdict per advisory (the host × advisory profiles) is gathered in the
-        // same pass.
-        var wantProfiles = options.Grouping && report.Advisories.Length > 1;
-
-        // Worst verdict per host across advisories (lower enum value = more urgent). A host's findings usually share
-        // one Host object and an advisory's one id string: both are found by reference first, by value when not.
-        var worst = new Dictionary<string, WorstVerdict>(StringComparer.Ordinal);
-        var worstByReference = new Dictionary<Inventory.Host, WorstVerdict>(ReferenceEqualityComparer.Instance);
-        string? lastId = null;
-        List<Finding>? lastList = null;
-        var lastIndex = -1;
-        foreach (var finding in report.Findings)
-        {
-            if (!ReferenceEquals(finding.AdvisoryId, lastId))
+            if (c < advisories.Length)
             {
-                lastId = finding.AdvisoryId;
-                lastList = byAdvisory.GetValueOrDefault(finding.AdvisoryId);
-                lastIndex = index.GetValueOrDefault(finding.AdvisoryId, -1);
+                summaries[c] = Summarize(advisories[c], c, columns[c], findings, hosts, extras, report, options, lang, full);
             }
-
-            lastList?.Add(finding);
-
-            if (!worstByReference.TryGetValue(finding.Host, out var seen))
+            else
             {
-                if (!worst.TryGetValue(finding.Host.Id, out seen))
-                {
-                    seen = new WorstVerdict(finding.Host, finding.Verdict, finding.Environment, wantProfiles ? report.Advisories.Length : 0);
-                    worst.Add(finding.Host.Id, seen);
-                }
-
-                worstByReference[finding.Host] = seen;
+                extras[c] = hosts.Place(c, columns[c], findings);
             }
-
-            if (wantProfiles && lastIndex >= 0)
-            {
-                seen.Verdicts[lastIndex] = finding.Verdict;
-            }
-
-            if (finding.Verdict.ReportRank() < seen.Verdict.ReportRank())
-            {
-                seen.Verdict = finding.Verdict;
-                seen.Environment = finding.Environment;
-            }
-        }
-
-        // The per-host layout for small fleets (or when asked); groups otherwise. Grouping is done only when a layout
-        // shows it (the JSON and CSV reports carry every host and do not need it).
-        var full = ReportLayout.IsFull(options, worst.Count);
-        // Each advisory's summary (and the host × advisory profiles) is independent of the others: built on every core,
-        // kept in the report's advisory order.
-        var summaries = new AdvisorySummary[report.Advisories.Length];
-        var profiles = ImmutableArray<VerdictProfile>.Empty;
-        Parallel.For(0, summaries.Length + (wantProfiles ? 1 : 0), i =>
-        {
-            if (i == summaries.Length)
-            {
-                profiles = FleetGroups.Profiles([.. worst.Values.Select(w => (w.Host, w.Verdicts))], full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full);
-                return;
-            }
-
-            var advisory = report.Advisories[i];
-            var names = new FleetGroups.ProcessorNames();
-            var findings = byAdvisory[advisory.Id];
-            var (counts, environments) = Count(findings.Select(f => (f.Verdict, f.Environment)), lang);
-            summaries[i] = new AdvisorySummary(
-                advisory,
-                [.. findings],
-                counts,
-                environments,
-                ReportSentences.Headline(counts, lang),
-                !full ? [] : options.GroupBy == GroupBy.Label ? GroupByLabel(findings, options.LabelKey ?? "", lang) : Group(findings, options.GroupBy, lang, report.ServiceTeams),
-                Decisions.DecisionApplier.ConclusionLines(findings, lang),
-                options.Grouping ? FleetGroups.Teams(findings, options, lang, report.ServiceTeams, names) : [],
-                options.Grouping && !full ? FleetGroups.All(findings, options.MaxHostsPerGroup, names) : []);
         });
 
-        var (total, combined) = Count(worst.Values.Select(w => (w.Verdict, w.Environment)), lang);
+        // Hosts missing from the first advisory's findings (never, for a triage run) are placed one by one.
+        for (var c = 0; c < columns.Length; c++)
+        {
+            hosts.PlaceExtras(c, extras[c], findings);
+        }
+
+        var (total, combined, profiles) = hosts.Combine(findings, advisories.Length, lang, wantProfiles, full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full);
         return new ReportSummary(lang, [.. summaries], total, combined, ReportSentences.Headline(total, lang), full, profiles);
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static (VerdictCounts Counts, ImmutableArray<EnvironmentSummary> Environments) Count(
-        IEnumerable<(Verdict Verdict, HostEnvironment Environment)> items, string lang)
+    /// <summary>The positions of each advisory's findings; the last column holds those of unlisted advisories.</summary>
+    private static List<int>[] Partition(ImmutableArray<Advisory> advisories, ImmutableArray<Finding> findings)
     {
-        var perEnvironment = new int[EnvironmentOrder.Length][];
-        for (var i = 0; i < perEnvironment.Length; i++)
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < advisories.Length; i++)
         {
-            perEnvironment[i] = new int[Verdicts.All.Length];
+            index.TryAdd(advisories[i].Id, i);
         }
 
-        // Indexed by the enum's numeric value (0..6), not by report order.
+        var columns = new List<int>[advisories.Length + 1];
+        var expected = advisories.Length == 0 ? 0 : findings.Length / advisories.Length;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            columns[i] = new List<int>(i < advisories.Length ? expected : 0);
+        }
+
+        // Findings of one advisory come in runs sharing one id string: it is looked up once per run.
+        string? lastId = null;
+        var last = columns[^1];
+        for (var p = 0; p < findings.Length; p++)
+        {
+            var id = findings[p].AdvisoryId;
+            if (!ReferenceEquals(id, lastId))
+            {
+                lastId = id;
+                last = columns[index.TryGetValue(id, out var c) ? c : advisories.Length];
+            }
+
+            last.Add(p);
+        }
+
+        return columns;
+    }
+
+    /// <summary>One advisory's summary: one pass over its findings counts them, places their hosts and groups them.</summary>
+    private static AdvisorySummary Summarize(
+        Advisory advisory, int column, List<int> positions, ImmutableArray<Finding> all, HostTable hosts, List<int>[] extras,
+        TriageReport report, ReportOptions options, string lang, bool full)
+    {
+        var findings = new Finding[positions.Count];
+        var perEnvironment = new int[EnvironmentOrder.Length * Verdicts.All.Length];
+        var grouper = options.Grouping ? new FleetGroups.AdvisoryGrouper(options, new FleetGroups.ProcessorNames()) : null;
+        List<Finding>? decided = null;
+        List<int>? missing = null;
+        for (var i = 0; i < findings.Length; i++)
+        {
+            var position = positions[i];
+            var f = all[position];
+            findings[i] = f;
+            perEnvironment[(EnvironmentIndex[(int)f.Environment] * Verdicts.All.Length) + (int)f.Verdict]++;
+            if (f.Decision is not null && f.Machine is not null)
+            {
+                (decided ??= []).Add(f);
+            }
+
+            if (!hosts.Place(column, f, position))
+            {
+                (missing ??= []).Add(position);
+            }
+
+            grouper?.Add(f, i);
+        }
+
+        extras[column] = missing ?? [];
+        var list = ImmutableCollectionsMarshal.AsImmutableArray(findings);
+        var (counts, environments) = Counted(perEnvironment, lang);
+        return new AdvisorySummary(
+            advisory,
+            list,
+            counts,
+            environments,
+            ReportSentences.Headline(counts, lang),
+            !full ? [] : options.GroupBy == GroupBy.Label ? GroupByLabel(list, options.LabelKey ?? "", lang) : Group(list, options.GroupBy, lang, report.ServiceTeams),
+            Decisions.DecisionApplier.ConclusionLines(decided ?? [], lang),
+            grouper is null ? [] : grouper.Teams(lang, report.ServiceTeams),
+            grouper is null || full ? [] : grouper.All(options.MaxHostsPerGroup));
+    }
+
+    /// <summary>
+    /// Each host's verdict per advisory (report order; the last column for unlisted advisories), with the position of
+    /// the finding it came from. A host is one row: found by its object first (findings of one host share it), by its
+    /// id when not. Rows are made from the first advisory's findings before the advisories' passes, which only read the
+    /// row index and write their own column; hosts missing from it are added one by one afterwards.
+    /// </summary>
+    private sealed class HostTable
+    {
+        private const byte Missing = byte.MaxValue;
+        private readonly Dictionary<Inventory.Host, int> _byReference = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
+        private readonly List<Inventory.Host> _hosts = [];
+        private readonly int _columns;
+
+        // Per row, per column: the verdict's report rank (Missing when the host has no finding there) and the finding's position.
+        private byte[] _ranks;
+        private int[] _positions;
+
+        private HostTable(int columns, int capacity)
+        {
+            _columns = columns;
+            _ranks = new byte[Math.Max(1, capacity) * columns];
+            _positions = new int[_ranks.Length];
+            _ranks.AsSpan().Fill(Missing);
+        }
+
+        public int Count => _hosts.Count;
+
+        public static HostTable Create(ImmutableArray<Finding> findings, List<int>[] columns, int columnCount)
+        {
+            var first = columns.FirstOrDefault(c => c.Count > 0) ?? [];
+            var table = new HostTable(columnCount, first.Count);
+            foreach (var p in first)
+            {
+                table.RowOf(findings[p].Host);
+            }
+
+            return table;
+        }
+
+        /// <summary>Places one finding in its host's row (read-only lookups: safe beside other columns' passes); false when its host has no row yet.</summary>
+        public bool Place(int column, Finding f, int position)
+        {
+            if (!_byReference.TryGetValue(f.Host, out var row) && !_byId.TryGetValue(f.Host.Id, out row))
+            {
+                return false;
+            }
+
+            Set(row, column, f, position);
+            return true;
+        }
+
+        /// <summary>Places a column's findings (the unlisted advisories' column); returns those whose hosts have no row yet.</summary>
+        public List<int> Place(int column, List<int> positions, ImmutableArray<Finding> findings)
+        {
+            var missing = new List<int>();
+            foreach (var p in positions)
+            {
+                if (!Place(column, findings[p], p))
+                {
+                    missing.Add(p);
+                }
+            }
+
+            return missing;
+        }
+
+        /// <summary>Places findings whose hosts had no row, adding rows (not beside any other pass).</summary>
+        public void PlaceExtras(int column, List<int>? positions, ImmutableArray<Finding> findings)
+        {
+            foreach (var p in positions ?? [])
+            {
+                Set(RowOf(findings[p].Host), column, findings[p], p);
+            }
+        }
+
+        /// <summary>Combined counts (each host's most urgent verdict) and, when asked, the host × advisory profiles.</summary>
+        public (VerdictCounts Total, ImmutableArray<EnvironmentSummary> Environments, ImmutableArray<VerdictProfile> Profiles) Combine(
+            ImmutableArray<Finding> findings, int advisories, string lang, bool wantProfiles, int maxHosts, bool needingOnly)
+        {
+            var perEnvironment = new int[EnvironmentOrder.Length * Verdicts.All.Length];
+            var profiles = wantProfiles ? new FleetGroups.ProfileBuilder(maxHosts) : null;
+            var verdicts = new Verdict[advisories];
+            for (var row = 0; row < _hosts.Count; row++)
+            {
+                // The most urgent verdict; between equals, the finding first in the report (as a reader meets them).
+                var best = -1;
+                for (var c = 0; c < _columns; c++)
+                {
+                    var i = (row * _columns) + c;
+                    if (_ranks[i] != Missing && (best < 0 || _ranks[i] < _ranks[best] || (_ranks[i] == _ranks[best] && _positions[i] < _positions[best])))
+                    {
+                        best = i;
+                    }
+                }
+
+                if (best >= 0)
+                {
+                    var worst = findings[_positions[best]];
+                    perEnvironment[(EnvironmentIndex[(int)worst.Environment] * Verdicts.All.Length) + (int)worst.Verdict]++;
+                }
+
+                if (profiles is null)
+                {
+                    continue;
+                }
+
+                // Every host has a finding per advisory; were one missing, nothing is known (never "not affected").
+                var needing = false;
+                for (var c = 0; c < advisories; c++)
+                {
+                    var rank = _ranks[(row * _columns) + c];
+                    verdicts[c] = rank == Missing ? Verdict.Unknown : Verdicts.All[rank];
+                    needing |= verdicts[c].FailRank() < 3;
+                }
+
+                if (!needingOnly || needing)
+                {
+                    profiles.Add(_hosts[row], verdicts);
+                }
+            }
+
+            var (total, environments) = Counted(perEnvironment, lang);
+            return (total, environments, profiles?.Build() ?? []);
+        }
+
+        private void Set(int row, int column, Finding f, int position)
+        {
+            // A host twice in one column (not from a triage run): the more urgent finding, else the first, stands.
+            var i = (row * _columns) + column;
+            var rank = (byte)f.Verdict.ReportRank();
+            if (_ranks[i] == Missing || rank < _ranks[i])
+            {
+                _ranks[i] = rank;
+                _positions[i] = position;
+            }
+        }
+
+        private int RowOf(Inventory.Host host)
+        {
+            if (_byReference.TryGetValue(host, out var row))
+            {
+                return row;
+            }
+
+            if (!_byId.TryGetValue(host.Id, out row))
+            {
+                row = _hosts.Count;
+                _hosts.Add(host);
+                _byId.Add(host.Id, row);
+                if ((row + 1) * _columns > _ranks.Length)
+                {
+                    var size = Math.Max(_ranks.Length * 2, (row + 1) * _columns);
+                    var ranks = new byte[size];
+                    ranks.AsSpan().Fill(Missing);
+                    _ranks.CopyTo(ranks, 0);
+                    _ranks = ranks;
+                    Array.Resize(ref _positions, size);
+                }
+            }
+
+            _byReference[host] = row;
+            return row;
+        }
+    }
+
+    private static (VerdictCounts Counts, ImmutableArray<EnvironmentSummary> Environments) Counted(int[] perEnvironment, string lang)
+    {
         var all = new int[Verdicts.All.Length];
-        foreach (var (verdict, environment) in items)
-        {
-            all[(int)verdict]++;
-            perEnvironment[EnvironmentIndex[(int)environment]][(int)verdict]++;
-        }
-
         var environments = ImmutableArray.CreateBuilder<EnvironmentSummary>();
-        for (var i = 0; i < EnvironmentOrder.Length; i++)
+        for (var e = 0; e < EnvironmentOrder.Length; e++)
         {
-            var counts = VerdictCounts.FromArray(perEnvironment[i]);
+            var slice = perEnvironment.AsSpan(e * Verdicts.All.Length, Verdicts.All.Length).ToArray();
+            for (var v = 0; v < slice.Length; v++)
+            {
+                all[v] += slice[v];
+            }
+
+            var counts = VerdictCounts.FromArray(slice);
             if (counts.Total > 0)
             {
-                environments.Add(new EnvironmentSummary(EnvironmentOrder[i], counts, ReportSentences.EnvironmentLine(EnvironmentOrder[i], counts, lang)));
+                environments.Add(new EnvironmentSummary(EnvironmentOrder[e], counts, ReportSentences.EnvironmentLine(EnvironmentOrder[e], counts, lang)));
             }
         }
 
@@ -256,7 +432,7 @@ public sealed record ReportSummary(
     }
 
     /// <summary>Hosts needing action grouped by the values of one label (a host with two values is in both groups).</summary>
-    private static ImmutableArray<ActionGroup> GroupByLabel(List<Finding> findings, string key, string lang)
+    private static ImmutableArray<ActionGroup> GroupByLabel(IEnumerable<Finding> findings, string key, string lang)
     {
         var needing = findings.Where(f => f.Verdict.FailRank() < 3).ToList();
         if (needing.Count == 0)
@@ -305,7 +481,7 @@ public sealed record ReportSummary(
         return result.ToImmutable();
     }
 
-    private static ImmutableArray<ActionGroup> Group(List<Finding> findings, GroupBy groupBy, string lang, ImmutableDictionary<string, string>? teams) =>
+    private static ImmutableArray<ActionGroup> Group(IEnumerable<Finding> findings, GroupBy groupBy, string lang, ImmutableDictionary<string, string>? teams) =>
         GroupFindings(findings.Where(f => f.Verdict.FailRank() < 3), groupBy, lang, teams);
 
     /// <summary>
