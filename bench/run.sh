@@ -193,15 +193,19 @@ for size in 20k 100k; do
     measure "$fmt" "0 1" "$CLI" triage INTEL-SA-00086 --inventory "$file" --format "$fmt" --out /dev/null --quiet || exit 1
     row "$size" "SA-00086 $fmt" "$MED_S" "$PEAK_MB" "$TOK_S"
   done
-  measure all-json "0 1" "$CLI" triage --all --inventory "$file" --format json --out /dev/null --quiet || exit 1
-  row "$size" "--all json" "$MED_S" "$PEAK_MB" "$TOK_S"
-  measure all-md "0 1" "$CLI" triage --all --inventory "$file" --format markdown --out /dev/null --quiet || exit 1
-  row "$size" "--all markdown" "$MED_S" "$PEAK_MB" "$TOK_S"
+  for fmt in json csv markdown html; do
+    measure "all-$fmt" "0 1" "$CLI" triage --all --inventory "$file" --format "$fmt" --out /dev/null --quiet || exit 1
+    row "$size" "--all $fmt" "$MED_S" "$PEAK_MB" "$TOK_S"
+  done
 done
 
 cat "$TABLE" | tee -a "$RESULTS"
-awk -v a="${WALL[20k --all json]}" -v s="${WALL[20k SA-00086 json]}" \
-  'BEGIN { printf "every shipped advisory in one pass / SA-00086 alone (20k, JSON): %.2f× (goal ≤ 1.5×)\n", a / s }' | tee -a "$RESULTS"
+# Issue 11's goal is stated for the report a person runs (the default, Markdown); every format is shown. JSON and
+# CSV carry one row per host and advisory, so their output is 12-13× that of one advisory.
+for fmt in markdown html csv json; do
+  awk -v a="${WALL[20k --all $fmt]}" -v s="${WALL[20k SA-00086 $fmt]}" -v f="$fmt" \
+    'BEGIN { printf "every shipped advisory in one pass / SA-00086 alone (20k, %s): %.2f× (goal ≤ 1.5×)\n", f, a / s }' | tee -a "$RESULTS"
+done
 if [ -z "${SKIP_100K:-}" ]; then
   awk -v l="${WALL[100k SA-00086 json]}" -v s="${WALL[20k SA-00086 json]}" \
     'BEGIN { printf "100k / 20k (SA-00086, JSON): %.2f× (goal ≤ 5.5×)\n", l / s }' | tee -a "$RESULTS"

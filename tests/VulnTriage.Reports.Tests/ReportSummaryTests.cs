@@ -169,4 +169,46 @@ public sealed class ReportSummaryTests
         Assert.Equal(6, summary.Advisories[1].Counts.Total);
         Assert.Single(summary.Advisories[1].ActionGroups);
     }
+
+    [Theory]
+    [InlineData(ReportDetail.Full)]
+    [InlineData(ReportDetail.Summary)]
+    public void Should_CountEveryHostByItsWorstVerdict_When_AHostIsMissingFromTheFirstAdvisory_Or_AnAdvisoryIsNotListed(ReportDetail detail)
+    {
+        // Given: the first advisory's findings without one host the second advisory has (its row is made late), a host
+        // of its own with a finding of an advisory the report does not list, and a second copy of a finding
+        var report = Scenario.Report(Scenario.Advisory, Scenario.SecondAdvisory);
+        var dropped = report.Findings.First(f => f.AdvisoryId == Scenario.SecondAdvisory.Id && f.Verdict.FailRank() < 3).Host;
+        var stray = report.Findings[0] with
+        {
+            AdvisoryId = "TEST-UNLISTED",
+            Host = report.Findings[0].Host with { Id = "stray", Name = "stray.example" },
+            Verdict = Verdict.Affected,
+        };
+        var duplicate = report.Findings.First(f => f.AdvisoryId == Scenario.SecondAdvisory.Id && f.Verdict == Verdict.ProviderManaged);
+        var findings = report.Findings
+            .Where(f => !(f.AdvisoryId == Scenario.Advisory.Id && f.Host.Id == dropped.Id))
+            .Append(stray)
+            .Append(duplicate with { Verdict = Verdict.NeedsConfirmation })
+            .ToImmutableArray();
+
+        // When
+        var summary = ReportSummary.Create(report with { Findings = findings }, new ReportOptions("en", GroupBy.Service, Detail: detail));
+
+        // Then: each host once, by the most urgent of all its findings (a plain recount)
+        var expected = findings.GroupBy(f => f.Host.Id).Select(g => g.MinBy(f => f.Verdict.ReportRank())!.Verdict).ToList();
+        foreach (var verdict in Verdicts.All)
+        {
+            Assert.Equal(expected.Count(v => v == verdict), summary.Counts.Get(verdict));
+        }
+
+        Assert.Equal(findings.Count(f => f.AdvisoryId == Scenario.Advisory.Id), summary.Advisories[0].Counts.Total);
+        Assert.Equal(findings.Count(f => f.AdvisoryId == Scenario.SecondAdvisory.Id), summary.Advisories[1].Counts.Total);
+
+        // The dropped host has no finding for the first advisory: nothing is known there, never "not affected"
+        var profile = Assert.Single(summary.Profiles, p => p.FirstHosts.Any(h => h.Id == dropped.Id));
+        Assert.Equal(Verdict.Unknown, profile.Verdicts[0]);
+        // ... and the host known only from an unlisted advisory is unknown for every listed one (as before this layout)
+        Assert.All(Assert.Single(summary.Profiles, p => p.FirstHosts.Any(h => h.Id == "stray")).Verdicts, v => Assert.Equal(Verdict.Unknown, v));
+    }
 }
