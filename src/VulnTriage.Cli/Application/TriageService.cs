@@ -48,10 +48,8 @@ internal static class TriageService
         var cache = new IdentificationCache();
         var memo = new EvaluationMemo();
         // Per host (in the order read), one finding per advisory: the host's own, or its hardware's to be copied.
-        var findings = new List<HostFindings>();
+        var hosts = new List<HostFindings>();
         int read = 0, retired = 0, factsUsed = 0, duplicates = 0;
-        var evaluated = new List<Host>();
-        var hosts = new List<Host>();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
         using var entries = reading.Entries.GetEnumerator();
         bool any;
@@ -96,11 +94,6 @@ internal static class TriageService
                 factsUsed++;
             }
 
-            if (facts is not null)
-            {
-                evaluated.Add(host);
-            }
-
             if (hostFacts is null)
             {
                 // Hosts with the same hardware and no facts of their own get the same findings: the hardware is
@@ -112,7 +105,7 @@ internal static class TriageService
                     slots[a] ??= AdvisoryEvaluator.Evaluate(advisories[a], host, HostFacts.None, cache);
                 }
 
-                findings.Add(new HostFindings(slots!, Copy: true));
+                hosts.Add(new HostFindings(host, slots!, Copy: true));
             }
             else
             {
@@ -122,10 +115,8 @@ internal static class TriageService
                     own[a] = AdvisoryEvaluator.Evaluate(advisories[a], host, hostFacts, cache);
                 }
 
-                findings.Add(new HostFindings(own, Copy: false));
+                hosts.Add(new HostFindings(host, own, Copy: false));
             }
-
-            hosts.Add(host);
         }
 
         foreach (var (id, count) in seenIds.Where(p => p.Value > 1).OrderBy(p => p.Key, StringComparer.Ordinal).Take(20))
@@ -134,52 +125,34 @@ internal static class TriageService
                 string.Create(System.Globalization.CultureInfo.InvariantCulture, $"host id {id} appears {count} times; the first was evaluated, the others left out")));
         }
 
-        if (facts is not null && UnmatchedFacts(facts, evaluated) is { } unmatched)
+        if (facts is not null && UnmatchedFacts(facts, hosts.Select(h => h.Host)) is { } unmatched)
         {
             diagnostics.Add(unmatched);
         }
 
-        var sorted = Sort(findings, hosts, advisories);
+        var sorted = Sort(hosts, advisories);
         var summary = new InventorySummary(inventoryName, read, read - retired - duplicates, retired, cache.Count, factsUsed);
         return new TriageReport([.. advisories], sorted, [.. diagnostics], summary, clock.GetUtcNow(), ToolInfo.Version, MackerelInventory.Teams(reading.Services));
     }
 
     /// <summary>
     /// The findings in <see cref="FindingOrder"/> (verdict rank, advisory id, host name, host id), which the report
-    /// writers rely on. <paramref name="findings"/> holds, per host of <paramref name="hosts"/>, one finding per advisory
-    /// in <paramref name="advisories"/>' order: the host's own, or its hardware's, copied and re-addressed to the host.
-    /// Hosts and advisories are ranked once, and a counting sort places 280,000 findings (20,000 hosts × 14 advisories)
-    /// without comparing any two. The copies are made in report order, so they lie in memory in the order every later
-    /// pass (summary, writers) reads them.
+    /// writers rely on. <paramref name="hosts"/> holds per host one finding per advisory in <paramref name="advisories"/>'
+    /// order: the host's own, or its hardware's, copied and re-addressed to the host. Hosts and advisories are ranked
+    /// once, and a counting sort places 280,000 findings (20,000 hosts × 14 advisories) without comparing any two. The
+    /// copies are made in report order, so they lie in memory in the order every later pass (summary, writers) reads them.
     /// </summary>
-    internal static System.Collections.Immutable.ImmutableArray<Finding> Sort(List<HostFindings> findings, List<Host> hosts, IReadOnlyList<Advisory> advisories)
+    internal static System.Collections.Immutable.ImmutableArray<Finding> Sort(List<HostFindings> hosts, IReadOnlyList<Advisory> advisories)
     {
         var perHost = advisories.Count;
-        var total = findings.Count * perHost;
-        Finding Make(int i)
-        {
-            var (list, copy) = findings[i / perHost];
-            return copy ? list[i % perHost] with { Host = hosts[i / perHost] } : list[i % perHost];
-        }
-
-        if (findings.Count != hosts.Count || findings.Any(f => f.Findings.Length != perHost))
-        {
-            var all = Enumerable.Range(0, total).Select(Make).ToList();
-            all.Sort(FindingOrder.Instance);
-            return [.. all];
-        }
-
+        var total = hosts.Count * perHost;
         var hostOrder = new int[hosts.Count];
         for (var i = 0; i < hostOrder.Length; i++)
         {
             hostOrder[i] = i;
         }
 
-        Array.Sort(hostOrder, (x, y) =>
-        {
-            var c = string.CompareOrdinal(hosts[x].Name, hosts[y].Name);
-            return c != 0 ? c : string.CompareOrdinal(hosts[x].Id, hosts[y].Id);
-        });
+        Array.Sort(hostOrder, (x, y) => HostOrder.Instance.Compare(hosts[x].Host, hosts[y].Host));
         var advisoryOrder = Enumerable.Range(0, perHost).OrderBy(i => advisories[i].Id, StringComparer.Ordinal).ToArray();
         var advisoryRank = new int[perHost];
         for (var r = 0; r < advisoryOrder.Length; r++)
@@ -194,7 +167,7 @@ internal static class TriageService
         var counts = new int[(Ranks * perHost) + 1];
         for (var i = 0; i < total; i++)
         {
-            ranks[i] = (byte)findings[i / perHost].Findings[i % perHost].Verdict.ReportRank();
+            ranks[i] = (byte)hosts[i / perHost].Findings[i % perHost].Verdict.ReportRank();
             counts[(ranks[i] * perHost) + advisoryRank[i % perHost] + 1]++;
         }
 
@@ -216,7 +189,9 @@ internal static class TriageService
         var items = new Finding[total];
         for (var d = 0; d < items.Length; d++)
         {
-            items[d] = Make(order[d]);
+            var (host, findings, copy) = hosts[order[d] / perHost];
+            var f = findings[order[d] % perHost];
+            items[d] = copy ? f with { Host = host } : f;
         }
 
         return System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(items);
@@ -269,9 +244,10 @@ internal static class TriageService
 }
 
 /// <summary>One host's findings, one per advisory: its own, or (<paramref name="Copy"/>) its hardware's, to be re-addressed to it.</summary>
+/// <param name="Host">The host.</param>
 /// <param name="Findings">One per advisory, in the run's advisory order.</param>
 /// <param name="Copy">Whether the findings are shared by the hosts with the same hardware.</param>
-internal readonly record struct HostFindings(Finding[] Findings, bool Copy);
+internal readonly record struct HostFindings(Host Host, Finding[] Findings, bool Copy);
 
 /// <summary>
 /// Fleets repeat the same hardware: hosts without facts that share processors and cloud facts get the same verdict

@@ -502,7 +502,20 @@ public sealed class FindingOrder : IComparer<Finding>
             return c;
         }
 
-        c = string.CompareOrdinal(x.Host.Name, y.Host.Name);
-        return c != 0 ? c : string.CompareOrdinal(x.Host.Id, y.Host.Id);
+        return HostOrder.Instance.Compare(x.Host, y.Host);
+    }
+}
+
+/// <summary>The order of hosts in every report: name, then id (ordinal).</summary>
+public sealed class HostOrder : IComparer<Host>
+{
+    /// <summary>The one instance.</summary>
+    public static HostOrder Instance { get; } = new();
+
+    /// <inheritdoc />
+    public int Compare(Host? x, Host? y)
+    {
+        var c = string.CompareOrdinal(x?.Name, y?.Name);
+        return c != 0 ? c : string.CompareOrdinal(x?.Id, y?.Id);
     }
 }

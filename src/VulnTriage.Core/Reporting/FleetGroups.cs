@@ -142,6 +142,7 @@ public static class FleetGroups
         private readonly Dictionary<(TeamBuilder[] Teams, int Group), Cell> _cells = [];
         private readonly int _maxHosts = options.MaxHostsPerGroup;
         private TeamBuilder? _none;
+        private TeamBuilder[]? _noTeam;
         private object? _lastSource;
         private TeamBuilder[] _lastTeams = [];
         private SharedKey _lastShared;
@@ -230,7 +231,7 @@ public static class FleetGroups
         }
 
         /// <summary>Groups of all the advisory's findings, whatever the verdict (each finding once, whatever its teams).</summary>
-        public ImmutableArray<FindingGroup> All(int maxHosts)
+        public ImmutableArray<FindingGroup> All()
         {
             var all = new TeamBuilder(needingOnly: false);
             foreach (var cell in _cells.Values)
@@ -238,50 +239,34 @@ public static class FleetGroups
                 all.Add(cell, _groups[cell.Group].Verdict);
             }
 
-            return all.Build(null, "", _groups, maxHosts).Groups;
+            return all.Build(null, "", _groups, _maxHosts).Groups;
         }
 
         private TeamBuilder[] TeamsOf(Host host)
         {
             // Hosts of one role share one roles array (the readers share them), so are looked up by the array, and
-            // not at all when the previous finding's host had the same one.
+            // not at all when the previous finding's host had the same one. A host without one is in no team.
             object? source = options.GroupBy switch
             {
                 GroupBy.None => null,
                 GroupBy.Label => host.Labels.IsDefaultOrEmpty ? null : ImmutableCollectionsMarshal.AsArray(host.Labels),
                 _ => host.Roles.IsDefaultOrEmpty ? null : ImmutableCollectionsMarshal.AsArray(host.Roles),
             };
-            if (source is not null && ReferenceEquals(source, _lastSource))
+            if (source is null)
+            {
+                return NoTeam();
+            }
+
+            if (ReferenceEquals(source, _lastSource))
             {
                 return _lastTeams;
             }
 
-            if (source is null || !_teamsOf.TryGetValue(source, out var builders))
+            if (!_teamsOf.TryGetValue(source, out var builders))
             {
                 var keys = TeamKeys(host, options, _keyCache);
-                if (!_teamSets.TryGetValue(keys, out builders))
-                {
-                    builders = new TeamBuilder[Math.Max(1, keys.Length)];
-                    if (keys.Length == 0)
-                    {
-                        builders[0] = _none ??= new TeamBuilder();
-                    }
-
-                    for (var i = 0; i < keys.Length; i++)
-                    {
-                        if (!_byKey.TryGetValue(keys[i], out var team))
-                        {
-                            team = new TeamBuilder();
-                            _byKey.Add(keys[i], team);
-                        }
-
-                        builders[i] = team;
-                    }
-
-                    _teamSets.Add(keys, builders);
-                }
-
-                if (source is not null && _teamsOf.Count < 100_000)
+                builders = keys.Length == 0 ? NoTeam() : TeamSet(keys);
+                if (_teamsOf.Count < 100_000)
                 {
                     _teamsOf.Add(source, builders);
                 }
@@ -289,6 +274,31 @@ public static class FleetGroups
 
             _lastSource = source;
             _lastTeams = builders;
+            return builders;
+        }
+
+        private TeamBuilder[] NoTeam() => _noTeam ??= [_none = new TeamBuilder()];
+
+        /// <summary>The teams of these keys: one array per distinct key list (hosts in the same teams share cells).</summary>
+        private TeamBuilder[] TeamSet(string[] keys)
+        {
+            if (!_teamSets.TryGetValue(keys, out var builders))
+            {
+                builders = new TeamBuilder[keys.Length];
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    if (!_byKey.TryGetValue(keys[i], out var team))
+                    {
+                        team = new TeamBuilder();
+                        _byKey.Add(keys[i], team);
+                    }
+
+                    builders[i] = team;
+                }
+
+                _teamSets.Add(keys, builders);
+            }
+
             return builders;
         }
     }
@@ -309,12 +319,12 @@ public static class FleetGroups
 
             // The first hosts by name, kept sorted: at most maxHosts.
             p.Count++;
-            if (p.First.Count == maxHosts && HostByName.Instance.Compare(host, p.First[^1]) >= 0)
+            if (p.First.Count == maxHosts && HostOrder.Instance.Compare(host, p.First[^1]) >= 0)
             {
                 return;
             }
 
-            var at = p.First.BinarySearch(host, HostByName.Instance);
+            var at = p.First.BinarySearch(host, HostOrder.Instance);
             p.First.Insert(at < 0 ? ~at : at, host);
             if (p.First.Count > maxHosts)
             {
@@ -354,18 +364,6 @@ public static class FleetGroups
             }
 
             return h.ToHashCode();
-        }
-    }
-
-    /// <summary>Hosts by name, then id (ordinal).</summary>
-    private sealed class HostByName : IComparer<Host>
-    {
-        public static HostByName Instance { get; } = new();
-
-        public int Compare(Host? x, Host? y)
-        {
-            var c = string.CompareOrdinal(x?.Name, y?.Name);
-            return c != 0 ? c : string.CompareOrdinal(x?.Id, y?.Id);
         }
     }
 

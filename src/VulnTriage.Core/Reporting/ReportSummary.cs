@@ -142,23 +142,14 @@ public sealed record ReportSummary(
         var wantProfiles = options.Grouping && advisories.Length > 1;
         var full = ReportLayout.IsFull(options, hosts.Count);
         var summaries = new AdvisorySummary[advisories.Length];
-        var extras = new List<int>[columns.Length];
-        Parallel.For(0, columns.Length, c =>
-        {
-            if (c < advisories.Length)
-            {
-                summaries[c] = Summarize(advisories[c], c, columns[c], findings, hosts, extras, report, options, lang, full);
-            }
-            else
-            {
-                extras[c] = hosts.Place(c, columns[c], findings);
-            }
-        });
+        var missing = new List<int>[advisories.Length];
+        Parallel.For(0, advisories.Length, c => (summaries[c], missing[c]) = Summarize(advisories[c], c, columns[c], findings, hosts, report, options, lang, full));
 
-        // Hosts missing from the first advisory's findings (never, for a triage run) are placed one by one.
+        // Findings whose hosts are missing from the first advisory (never, for a triage run) and those of unlisted
+        // advisories are placed one by one, adding rows.
         for (var c = 0; c < columns.Length; c++)
         {
-            hosts.PlaceExtras(c, extras[c], findings);
+            hosts.PlaceAdding(c, c < advisories.Length ? missing[c] : columns[c], findings);
         }
 
         var (total, combined, profiles) = hosts.Combine(findings, advisories.Length, lang, wantProfiles, full ? int.MaxValue : options.MaxHostsPerGroup, needingOnly: !full);
@@ -200,15 +191,16 @@ public sealed record ReportSummary(
     }
 
     /// <summary>One advisory's summary: one pass over its findings counts them, places their hosts and groups them.</summary>
-    private static AdvisorySummary Summarize(
-        Advisory advisory, int column, List<int> positions, ImmutableArray<Finding> all, HostTable hosts, List<int>[] extras,
+    /// <returns>The summary, and the positions of the findings whose hosts have no row in <paramref name="hosts"/> yet.</returns>
+    private static (AdvisorySummary Summary, List<int> Missing) Summarize(
+        Advisory advisory, int column, List<int> positions, ImmutableArray<Finding> all, HostTable hosts,
         TriageReport report, ReportOptions options, string lang, bool full)
     {
         var findings = new Finding[positions.Count];
         var perEnvironment = new int[EnvironmentOrder.Length * Verdicts.All.Length];
         var grouper = options.Grouping ? new FleetGroups.AdvisoryGrouper(options, new FleetGroups.ProcessorNames()) : null;
         List<Finding>? decided = null;
-        List<int>? missing = null;
+        var missing = new List<int>();
         for (var i = 0; i < findings.Length; i++)
         {
             var position = positions[i];
@@ -222,16 +214,15 @@ public sealed record ReportSummary(
 
             if (!hosts.Place(column, f, position))
             {
-                (missing ??= []).Add(position);
+                missing.Add(position);
             }
 
             grouper?.Add(f, i);
         }
 
-        extras[column] = missing ?? [];
         var list = ImmutableCollectionsMarshal.AsImmutableArray(findings);
         var (counts, environments) = Counted(perEnvironment, lang);
-        return new AdvisorySummary(
+        var summary = new AdvisorySummary(
             advisory,
             list,
             counts,
@@ -240,7 +231,8 @@ public sealed record ReportSummary(
             !full ? [] : options.GroupBy == GroupBy.Label ? GroupByLabel(list, options.LabelKey ?? "", lang) : Group(list, options.GroupBy, lang, report.ServiceTeams),
             Decisions.DecisionApplier.ConclusionLines(decided ?? [], lang),
             grouper is null ? [] : grouper.Teams(lang, report.ServiceTeams),
-            grouper is null || full ? [] : grouper.All(options.MaxHostsPerGroup));
+            grouper is null || full ? [] : grouper.All());
+        return (summary, missing);
     }
 
     /// <summary>
@@ -295,25 +287,10 @@ public sealed record ReportSummary(
             return true;
         }
 
-        /// <summary>Places a column's findings (the unlisted advisories' column); returns those whose hosts have no row yet.</summary>
-        public List<int> Place(int column, List<int> positions, ImmutableArray<Finding> findings)
+        /// <summary>Places findings whether or not their hosts have rows, adding rows (not beside any other pass).</summary>
+        public void PlaceAdding(int column, List<int> positions, ImmutableArray<Finding> findings)
         {
-            var missing = new List<int>();
             foreach (var p in positions)
-            {
-                if (!Place(column, findings[p], p))
-                {
-                    missing.Add(p);
-                }
-            }
-
-            return missing;
-        }
-
-        /// <summary>Places findings whose hosts had no row, adding rows (not beside any other pass).</summary>
-        public void PlaceExtras(int column, List<int>? positions, ImmutableArray<Finding> findings)
-        {
-            foreach (var p in positions ?? [])
             {
                 Set(RowOf(findings[p].Host), column, findings[p], p);
             }
